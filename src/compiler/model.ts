@@ -1,0 +1,19 @@
+import type * as tf from "@tensorflow/tfjs";
+import { type CompileOptions, compileFile, type Compiled } from "./mod.ts";
+import { lowerToModel } from "./lower.ts";
+
+/**
+ * Loads, compiles and lowers a graph file in one call: what training, evaluation and benchmarks use.
+ *
+ * @example
+ * ```ts
+ * const { model, ir } = await compileGraphFile("examples/small_trunk.ts", { inputSize: 64 });
+ * ```
+ */
+export async function compileGraphFile(
+  path: string,
+  options: CompileOptions = {},
+): Promise<Compiled & { model: tf.LayersModel }> {
+  const compiled = await compileFile(path, options);
+  return { ...compiled, model: lowerToModel(compiled.ir) };
+}
