@@ -1,0 +1,164 @@
+/**
+ * Shared types of the data layer. Everything here is plain data and typed arrays (no tfjs),
+ * so the trainer can turn a {@link Batch} into tensors however it likes.
+ */
+
+/** The three splits every dataset is divided into. */
+export type Split = "train" | "val" | "test";
+
+/** All splits, in their canonical order (train, val, test). */
+export const SPLITS: readonly Split[] = ["train", "val", "test"];
+
+/** One labelled image of a dataset. */
+export interface Example {
+  /** Stable identifier, unique in the dataset (CelebA: the image file name, e.g. `000001.jpg`). */
+  id: string;
+  /** Absolute path of the image file. */
+  file: string;
+  /** Face box in source pixels, `[x, y, width, height]`; absent when the whole image is the face. */
+  box?: [number, number, number, number];
+  /** Head name -> class index into that head's {@link HeadBinding.classes} (CelebA: -1 -> 0, +1 -> 1). */
+  labels: Record<string, number>;
+  /** Which split the example belongs to. */
+  split: Split;
+  /** Where the example was declared, `file:line` (for error messages about its image). */
+  where: string;
+}
+
+/**
+ * What the caller asks for: a head of the model graph. `attribute` and `classes` may be left out:
+ * they then come from the dataset spec's `heads` section, else from {@link DEFAULT_ATTRIBUTES},
+ * else the attribute is the head name itself.
+ */
+export interface HeadRequest {
+  /** Head name in the model graph (`smile`, `gender`). */
+  head: string;
+  /** Attribute (CelebA) or label column (CSV) feeding this head. */
+  attribute?: string;
+  /** Class names, in class-index order. */
+  classes?: string[];
+}
+
+/** A head resolved against a dataset: which attribute feeds it and its class names (index order). */
+export interface HeadBinding {
+  head: string;
+  attribute: string;
+  classes: string[];
+}
+
+/** A skipped or fatal data problem, located as `file:line` (or just `file`). */
+export interface Problem {
+  where: string;
+  detail: string;
+}
+
+/** A parsed dataset: what is in it, not yet the pixels. */
+export interface DatasetIndex {
+  /** Short name (spec `name`, else the directory name); used in cache paths. */
+  name: string;
+  /** Directory the dataset lives in (the CelebA folder, or the directory of the YAML spec). */
+  root: string;
+  /** Usable examples, in file order. */
+  examples: Example[];
+  /** Bad rows / missing images that were skipped (only non-empty with `skipBad`). */
+  problems: Problem[];
+  /** The heads this index was opened for, resolved. */
+  heads: HeadBinding[];
+  /** Remarks worth printing once, e.g. "no list_eval_partition.txt: made a deterministic 80/10/10 split". */
+  notes: string[];
+  /** Whether problems found later (undecodable images) are skipped rather than fatal. */
+  skipBad: boolean;
+}
+
+/** Options of {@link openDataset}. */
+export interface OpenOptions {
+  /** Skip bad rows and missing images (recorded in `problems`) instead of failing. */
+  skipBad?: boolean;
+}
+
+/** How images are turned into tensors. */
+export interface Preprocess {
+  /** Output side: images become size×size×3 RGB. */
+  size: number;
+  /** `box`: crop to the example's box first when it has one; `none`: ignore boxes. */
+  crop: "box" | "none";
+}
+
+/** Progress of {@link loadImages}. */
+export interface LoadProgress {
+  done: number;
+  total: number;
+  /** True when the pixels came from the cache (then `done === total` at once). */
+  cached: boolean;
+}
+
+/** Options of {@link loadImages}. */
+export interface LoadOptions {
+  /** Directory holding the preprocessed-pixel cache (created if needed). */
+  cacheDir: string;
+  /** Called now and then while decoding. */
+  onProgress?: (p: LoadProgress) => void;
+  /** Number of images decoded at once (default 4). */
+  concurrency?: number;
+  /** Ignore (and overwrite) an existing cache entry. */
+  refresh?: boolean;
+}
+
+/** Decoded, preprocessed images of one split, with their labels. */
+export interface ImageSet {
+  /** Image side (pixels). */
+  size: number;
+  /** Number of images. */
+  count: number;
+  /** `count*size*size*3` bytes, RGB, row-major (HWC) per image. */
+  pixels: Uint8Array;
+  /** Head name -> class index per image. */
+  labels: Record<string, Int32Array>;
+  /** Example ids, in pixel order. */
+  ids: string[];
+  /** Images that could not be decoded and were skipped (with `skipBad`). */
+  problems: Problem[];
+  /** How many images were decoded to build this set (0 when it came from the cache). */
+  decoded: number;
+  /** Whether the pixels came from the on-disk cache. */
+  fromCache: boolean;
+}
+
+/** Data augmentation applied per example in {@link batches}. */
+export interface Augment {
+  /** Mirror left-right with probability 1/2. */
+  flip: boolean;
+  /** Translate by up to ±shift pixels in x and y (integers, edges replicated). */
+  shift: number;
+}
+
+/** Options of {@link batches}. */
+export interface BatchOptions {
+  batchSize: number;
+  /** Shuffle each epoch (a permutation that depends only on seed and epoch). */
+  shuffle: boolean;
+  seed: number;
+  epoch: number;
+  augment?: Augment;
+  /** First batch index to produce (resume); earlier batches are skipped without work. */
+  startBatch?: number;
+  /** Drop the last, smaller batch (default false: it is produced). */
+  dropRemainder?: boolean;
+}
+
+/** One batch. Its content is a pure function of (set, seed, epoch, index, batchSize, augment). */
+export interface Batch {
+  /** Batch index within the epoch. */
+  index: number;
+  epoch: number;
+  /** Number of examples B in this batch (the last batch may be smaller). */
+  count: number;
+  /** Image side. */
+  size: number;
+  /** `B*size*size*3` floats in [0, 1], NHWC. */
+  x: Float32Array;
+  /** Head name -> B class indices. */
+  labels: Record<string, Int32Array>;
+  /** Positions of the examples in the {@link ImageSet} (for ids, debugging). */
+  rows: Int32Array;
+}
