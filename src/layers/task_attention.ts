@@ -1,0 +1,275 @@
+/**
+ * The task-attention edge (paper eq. 3–6 and 9–12) as one vectorized tfjs layer.
+ *
+ * For a head S that depends on head G, with x = FC_S(X) of shape [B, K] and the context
+ * c = FC_G(X) of shape [B, K'] (G's representation *before* its own attention):
+ *
+ * ```
+ * score[b,i,j] = tanh(wS_i * x[b,j] + wG_i * c[b,i] (+ bias_i))   i = 1..K', j = 1..K
+ * p[b,i,:]     = softmax_j(score[b,i,:])
+ * out[b,i]     = Σ_j p[b,i,j] * x[b,j]                              → [B, K']
+ * ```
+ *
+ * All K' attention modules are computed at once on a [B, K', K] tensor, so an edge costs
+ * O(B·K'·K) in one layer instead of K' small layers.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  type Initializer,
+  type InitializerLike,
+  resolveInitializer,
+  serializeInitializer,
+} from "./initializers.ts";
+
+/**
+ * How the attention weights are shared:
+ * - `"module"` (the paper's form, default): one scalar pair (wS_i, wG_i) per attention module;
+ *   wS, wG have shape [K'] → 2·K' parameters.
+ * - `"shared"`: one scalar pair for all modules; wS, wG have shape [1] → 2 parameters.
+ * - `"perPair"`: a pair per (module, unit); wS, wG have shape [K', K] and
+ *   score = tanh(wS_ij·x_j + wG_ij·c_i) → 2·K'·K parameters.
+ */
+export type TaskAttentionWeights = "module" | "shared" | "perPair";
+
+/** The weight-sharing modes, in the order they are documented. */
+export const TASK_ATTENTION_WEIGHTS: readonly TaskAttentionWeights[] = ["module", "shared", "perPair"];
+
+type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+type ConfigDict = tf.serialization.ConfigDict;
+
+/**
+ * Configuration of {@linkcode TaskAttention}; `name`, `trainable` and `dtype` are the usual layer fields.
+ *
+ * @example
+ * ```ts
+ * const cfg: TaskAttentionConfig = { name: "smile/att_gender", weights: "module", bias: false };
+ * ```
+ */
+export interface TaskAttentionConfig extends Omit<LayerArgs, "weights"> {
+  /** Weight sharing; default `"module"` (the paper's form). */
+  weights?: TaskAttentionWeights;
+  /**
+   * Adds bias_i inside the tanh. Shape [K'] for `"module"` and `"perPair"` (one per attention module),
+   * [1] for `"shared"` (keeps "one set of scalars for all modules"). Default false (paper eq. 3).
+   */
+  bias?: boolean;
+  /** Initializer of wS and wG; default he_normal (`"heNormal"`), fans as tfjs computes them for the shapes above. */
+  kernelInitializer?: InitializerLike;
+  /** Initializer of the bias; default `"zeros"` (as Keras does for biases). */
+  biasInitializer?: InitializerLike;
+}
+
+/**
+ * Number of parameters one edge adds: 2·K' (module), 2 (shared) or 2·K'·K (perPair), plus the bias
+ * (K', 1 or K') when `bias` is set. The paper's graphs (K = K' = 64, defaults) give 128.
+ *
+ * @example
+ * ```ts
+ * taskAttentionParamCount({ k: 64, kPrime: 64 }); // 128
+ * ```
+ */
+export function taskAttentionParamCount(
+  o: { k: number; kPrime: number; weights?: TaskAttentionWeights; bias?: boolean },
+): number {
+  const mode = o.weights ?? "module";
+  const pair = mode === "shared" ? 1 : mode === "module" ? o.kPrime : o.kPrime * o.k;
+  const bias = !o.bias ? 0 : mode === "shared" ? 1 : o.kPrime;
+  return 2 * pair + bias;
+}
+
+/**
+ * One task-attention edge as a tfjs layer. Inputs `[x, c]` (both 2-D: [B, K] and [B, K']), output [B, K'].
+ * Weights are named `wS`, `wG` and (with `bias`) `bias`, so a layer named `smile/att_gender` holds
+ * `smile/att_gender/wS`, … .
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * const x = tf.input({ shape: [64] }), c = tf.input({ shape: [64] });
+ * const att = new TaskAttention({ name: "smile/att_gender" });
+ * const attended = att.apply([x, c]) as tf.SymbolicTensor; // [null, 64], 128 parameters
+ * ```
+ */
+export class TaskAttention extends tf.layers.Layer {
+  /** The name tfjs serialization stores (`class_name` in model.json). */
+  static className = "TaskAttention";
+  /**
+   * Shared by every copy of this module (Symbol.for), so registration can tell "another copy of this
+   * same layer" from "a foreign class that took the name".
+   */
+  static readonly brand: symbol = Symbol.for("face-mtl.layers.TaskAttention");
+
+  readonly mode: TaskAttentionWeights;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  private wS: tf.LayerVariable | null = null;
+  private wG: tf.LayerVariable | null = null;
+  private b: tf.LayerVariable | null = null;
+  private k = -1;
+  private kPrime = -1;
+
+  constructor(config: TaskAttentionConfig = {}) {
+    // `weights` means "initial weight values" to tf.layers.Layer; ours is the sharing mode, so it must
+    // not reach super(). The initializer/bias fields are ours too.
+    const { weights, bias, kernelInitializer, biasInitializer, ...layerArgs } = config;
+    super(layerArgs);
+    const mode = weights ?? "module";
+    if (!TASK_ATTENTION_WEIGHTS.includes(mode)) {
+      throw new Error(
+        `${this.where()}: weights must be one of ${TASK_ATTENTION_WEIGHTS.join(", ")}, got ${
+          JSON.stringify(mode)
+        }`,
+      );
+    }
+    if (bias != null && typeof bias !== "boolean") {
+      throw new Error(`${this.where()}: bias must be a boolean, got ${JSON.stringify(bias)}`);
+    }
+    this.mode = mode;
+    this.useBias = bias ?? false;
+    this.kernelInitializer = resolveInitializer(kernelInitializer ?? "heNormal", this.where());
+    this.biasInitializer = resolveInitializer(biasInitializer ?? "zeros", this.where());
+  }
+
+  private where(): string {
+    return `TaskAttention "${this.name}"`;
+  }
+
+  /** Checks the two input shapes and returns [K, K'], throwing a readable error otherwise. */
+  private checkShapes(inputShape: tf.Shape | tf.Shape[]): [number, number] {
+    const shapes = inputShape as tf.Shape[];
+    if (!Array.isArray(shapes[0]) || shapes.length !== 2) {
+      throw new Error(`${this.where()}: expects two inputs [x, c], got shape ${JSON.stringify(inputShape)}`);
+    }
+    const [xs, cs] = shapes;
+    for (const [label, s] of [["x = FC_S(X)", xs], ["c = FC_G(X)", cs]] as const) {
+      if (s.length !== 2) {
+        throw new Error(
+          `${this.where()}: input ${label} must be 2-D [batch, units], got shape ${JSON.stringify(s)}`,
+        );
+      }
+      if (s[1] == null || s[1] < 1) {
+        throw new Error(`${this.where()}: input ${label} needs a known unit count, got ${JSON.stringify(s)}`);
+      }
+    }
+    if (xs[0] != null && cs[0] != null && xs[0] !== cs[0]) {
+      throw new Error(`${this.where()}: x and c batch sizes differ: ${JSON.stringify(shapes)}`);
+    }
+    const k = xs[1] as number, kPrime = cs[1] as number;
+    if (this.k > 0 && (k !== this.k || kPrime !== this.kPrime)) {
+      throw new Error(
+        `${this.where()}: built for K=${this.k}, K'=${this.kPrime}; got K=${k}, K'=${kPrime}`,
+      );
+    }
+    return [k, kPrime];
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const [k, kPrime] = this.checkShapes(inputShape);
+    const pair = this.mode === "shared" ? [1] : this.mode === "module" ? [kPrime] : [kPrime, k];
+    // getInitializerFunc = zeros: under fastWeightInit (tf.loadLayersModel) the stored values overwrite them.
+    const add = (name: string, shape: number[], init: Initializer) =>
+      this.addWeight(name, shape, "float32", init, undefined, true, undefined, () => tf.initializers.zeros());
+    this.wS = add("wS", pair, this.kernelInitializer);
+    this.wG = add("wG", pair, this.kernelInitializer);
+    if (this.useBias) this.b = add("bias", this.mode === "shared" ? [1] : [kPrime], this.biasInitializer);
+    this.k = k;
+    this.kPrime = kPrime;
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [, kPrime] = this.checkShapes(inputShape);
+    const shapes = inputShape as tf.Shape[];
+    return [shapes[0][0] ?? shapes[1][0], kPrime];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor {
+    return tf.tidy(() => {
+      const list = Array.isArray(inputs) ? inputs : [inputs];
+      this.checkShapes(list.map((t) => t.shape));
+      const [x, c] = list as [tf.Tensor2D, tf.Tensor2D];
+      const [batch, k] = x.shape, kPrime = c.shape[1];
+      const e = tf.exp(tf.tanh(this.scores(x, c, batch, k, kPrime))); // [B, K', K]
+      // softmax_j then Σ_j p·x as two batched matMuls: Σ_j e·x / Σ_j e. No max-subtraction is needed
+      // because tanh bounds the scores to [-1, 1], so e ∈ [1/e, e]. On the cpu backend this is several
+      // times faster than tf.softmax plus broadcast products (same result to float32 rounding).
+      const num = tf.matMul(e, x.reshape([batch, k, 1]));
+      const den = tf.matMul(e, tf.ones([batch, k, 1]));
+      return tf.div(num, den).reshape([batch, kPrime]);
+    });
+  }
+
+  /** score[b,i,j] before the tanh, shape [B, K', K]; rows i are modules (context unit c_i), columns j units of x. */
+  private scores(x: tf.Tensor2D, c: tf.Tensor2D, batch: number, k: number, kPrime: number): tf.Tensor3D {
+    const wS = this.wS!.read(), wG = this.wG!.read();
+    const bias = this.b?.read();
+    if (this.mode === "perPair") {
+      const ctx = tf.mul(wG.expandDims(0), c.reshape([batch, kPrime, 1])); // wG_ij·c_i
+      const pre = tf.add(tf.mul(wS.expandDims(0), x.reshape([batch, 1, k])), ctx);
+      return (bias ? tf.add(pre, bias.reshape([1, kPrime, 1])) : pre) as tf.Tensor3D;
+    }
+    // module/shared: wS_i·x_j + g_i is the inner product [wS_i, g_i]·[x_j, 1], so one batched matMul of
+    // [B, K', 2] by [B, 2, K] builds all scores without [B, K', K]-sized broadcast arithmetic.
+    // (wS is spread over [B, K'] by a product with ones: tf.broadcastTo/tile gradients are ~100× slower.)
+    const rowShape = [1, this.mode === "shared" ? 1 : kPrime];
+    let g = tf.mul(wG.reshape(rowShape), c); // [B, K']
+    if (bias) g = tf.add(g, bias.reshape(rowShape));
+    const left = tf.stack([tf.mul(wS.reshape(rowShape), tf.onesLike(c)), g], 2);
+    const right = tf.stack([x, tf.onesLike(x)], 1);
+    return tf.matMul(left, right) as tf.Tensor3D;
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      weights: this.mode,
+      bias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+      ...super.getConfig(),
+    };
+  }
+}
+
+/**
+ * Factory in the style of `tf.layers.dense`.
+ *
+ * @example
+ * ```ts
+ * const att = taskAttention({ name: "gender/att_smile", weights: "shared", bias: true });
+ * ```
+ */
+export function taskAttention(config: TaskAttentionConfig = {}): TaskAttention {
+  return new TaskAttention(config);
+}
+
+/**
+ * Registers {@linkcode TaskAttention} for tfjs serialization so `tf.loadLayersModel` can rebuild it.
+ * Safe to call any number of times: a second call is a no-op, and so is a call from a second copy of
+ * this module (the first registered copy stays; both compute the same thing). Throws only if a foreign
+ * class already owns the name "TaskAttention", since models would then silently load the wrong layer.
+ * Importing this module calls it once.
+ *
+ * @example
+ * ```ts
+ * registerTaskAttention();
+ * registerTaskAttention(); // no-op
+ * ```
+ */
+export function registerTaskAttention(): void {
+  // tfjs 4.22 overwrites silently on re-registration; other versions warn or throw. Check first.
+  const map = tf.serialization.SerializationMap.getMap().classNameMap;
+  const existing = map[TaskAttention.className]?.[0] as { brand?: unknown } | undefined;
+  if (existing === TaskAttention || (existing && existing.brand === TaskAttention.brand)) return;
+  if (existing) {
+    throw new Error(
+      `tfjs serialization already has a different class named "${TaskAttention.className}"; ` +
+        `refusing to replace it (models saved with either would load as the wrong layer)`,
+    );
+  }
+  tf.serialization.registerClass(TaskAttention);
+}
+
+registerTaskAttention();

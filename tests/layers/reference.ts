@@ -1,0 +1,73 @@
+/**
+ * Test helpers for the task-attention layer: a seeded PRNG and a plain nested-loop float64
+ * implementation of DESIGN.md's equations, written from the raw weight values.
+ */
+import type { TaskAttentionWeights } from "../../src/layers/mod.ts";
+
+/** mulberry32: small deterministic PRNG, so failures reproduce. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal samples (Box–Muller), scaled. */
+export function normals(next: () => number, n: number, scale = 1): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = Math.max(next(), 1e-12), v = next();
+    out.push(scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
+  }
+  return out;
+}
+
+/** Raw weights of one edge, flattened row-major (perPair: index i*K + j). */
+export interface RefWeights {
+  wS: ArrayLike<number>;
+  wG: ArrayLike<number>;
+  bias?: ArrayLike<number>;
+}
+
+/**
+ * out[b][i] = Σ_j softmax_j(tanh(wS·x[b][j] + wG·c[b][i] + bias)) · x[b][j], with the weight picked per
+ * mode: shared → index 0, module → i, perPair → i*K + j. x: [B][K], c: [B][K'].
+ */
+export function reference(
+  x: number[][],
+  c: number[][],
+  w: RefWeights,
+  mode: TaskAttentionWeights,
+): number[][] {
+  const k = x[0].length, kPrime = c[0].length;
+  const pick = (v: ArrayLike<number>, i: number, j: number) =>
+    mode === "shared" ? v[0] : mode === "module" ? v[i] : v[i * k + j];
+  return x.map((xb, b) => {
+    const row: number[] = [];
+    for (let i = 0; i < kPrime; i++) {
+      const bias = w.bias ? w.bias[mode === "shared" ? 0 : i] : 0;
+      const score: number[] = [];
+      for (let j = 0; j < k; j++) {
+        score.push(Math.tanh(pick(w.wS, i, j) * xb[j] + pick(w.wG, i, j) * c[b][i] + bias));
+      }
+      const m = Math.max(...score);
+      const e = score.map((s) => Math.exp(s - m));
+      const z = e.reduce((a, v) => a + v, 0);
+      let o = 0;
+      for (let j = 0; j < k; j++) o += (e[j] / z) * xb[j];
+      row.push(o);
+    }
+    return row;
+  });
+}
+
+/** Splits a flat array into rows of length `cols`. */
+export function rows(flat: ArrayLike<number>, cols: number): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r < flat.length / cols; r++) out.push(Array.from(flat).slice(r * cols, (r + 1) * cols));
+  return out;
+}
