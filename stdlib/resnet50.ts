@@ -9,7 +9,12 @@ import { fragment } from "./fragment.ts";
  */
 
 /** Stages of bottleneck blocks: [stage name, filters, blocks, stride of the first block]. */
-const STAGES = [["conv2", 64, 3, 1], ["conv3", 128, 4, 2], ["conv4", 256, 6, 2], ["conv5", 512, 3, 2]] as const;
+const STAGES = [["conv2", 64, 3, 1], ["conv3", 128, 4, 2], ["conv4", 256, 6, 2], [
+  "conv5",
+  512,
+  3,
+  2,
+]] as const;
 
 /** Every block name in order: conv2_block1 … conv5_block3. */
 export const RESNET50_BLOCKS: string[] = STAGES.flatMap(([stage, , blocks]) =>
@@ -45,7 +50,10 @@ function bottleneck(name: string, input = "@in"): LayerSpecInput[] {
     conv2d(`${name}_3_conv`, { filters: 4 * filters, kernel: 1 }),
     batchnorm(`${name}_3_bn`),
     ...(projected
-      ? [conv2d(`${name}_0_conv`, { filters: 4 * filters, kernel: 1, strides, inputs: [input] }), batchnorm(`${name}_0_bn`)]
+      ? [
+        conv2d(`${name}_0_conv`, { filters: 4 * filters, kernel: 1, strides, inputs: [input] }),
+        batchnorm(`${name}_0_bn`),
+      ]
       : []),
     add(`${name}_add`, [projected ? `${name}_0_bn` : input, `${name}_3_bn`]),
     relu(`${name}_out`),

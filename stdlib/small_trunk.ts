@@ -13,7 +13,14 @@ import { fragment } from "./fragment.ts";
 export function basicBlock(name: string, filters: number, strides: number, input = "@in"): LayerSpecInput[] {
   const projected = strides !== 1;
   return [
-    conv2d(`${name}_1_conv`, { filters, kernel: 3, strides, padding: "same", useBias: false, inputs: [input] }),
+    conv2d(`${name}_1_conv`, {
+      filters,
+      kernel: 3,
+      strides,
+      padding: "same",
+      useBias: false,
+      inputs: [input],
+    }),
     batchnorm(`${name}_1_bn`),
     relu(`${name}_1_relu`),
     conv2d(`${name}_2_conv`, { filters, kernel: 3, padding: "same", useBias: false }),
@@ -46,7 +53,11 @@ export const smallTrunk = fragment({
 /** `{ use: "small_trunk.block", name, filters, strides? }`: one basic block, e.g. for a branch. */
 export const smallBlock = fragment({
   describe: "one basic residual block of the small trunk",
-  args: z.strictObject({ name: z.string().min(1), filters: z.number().int().positive(), strides: z.number().int().positive().default(1) }),
+  args: z.strictObject({
+    name: z.string().min(1),
+    filters: z.number().int().positive(),
+    strides: z.number().int().positive().default(1),
+  }),
   expand: ({ name, filters, strides }) => basicBlock(name, filters, strides),
 });
 

@@ -71,8 +71,18 @@ export function buildIR(g: ResolvedGraph): IR {
     nodes.set(n.name, { ...n, ...inferShape(n.op, n.attrs, inputs, where) });
     return n.name;
   };
-  nodes.set(INPUT, { name: INPUT, op: "input", attrs: {}, inputs: [], shape: g.input, params: 0, scope: "input" });
-  for (const { name, op, inputs, path, ...attrs } of g.trunk) addNode({ name, op, attrs, inputs, scope: "trunk" }, path);
+  nodes.set(INPUT, {
+    name: INPUT,
+    op: "input",
+    attrs: {},
+    inputs: [],
+    shape: g.input,
+    params: 0,
+    scope: "input",
+  });
+  for (const { name, op, inputs, path, ...attrs } of g.trunk) {
+    addNode({ name, op, attrs, inputs, scope: "trunk" }, path);
+  }
 
   const fcs: Record<string, string> = {};
   for (const [head, h] of Object.entries(g.heads)) {
@@ -82,7 +92,14 @@ export function buildIR(g: ResolvedGraph): IR {
     const fc = typeof h.fc === "number" ? { units: h.fc, activation: "relu" } : h.fc;
     const last = h.branch.at(-1)?.name ?? g.trunk.at(-1)!.name;
     fcs[head] = addNode(
-      { name: `${head}/fc`, op: "dense", attrs: { ...fc, init: "he_normal" }, inputs: [last], scope: "head", head },
+      {
+        name: `${head}/fc`,
+        op: "dense",
+        attrs: { ...fc, init: "he_normal" },
+        inputs: [last],
+        scope: "head",
+        head,
+      },
       `heads.${head}.fc`,
     );
   }

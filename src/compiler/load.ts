@@ -39,7 +39,10 @@ async function importDefault(path: string): Promise<unknown> {
   if (!("default" in mod)) throw new UserError(path, "no default export; export default graph({ … })");
   const value = mod.default;
   if (value === null || typeof value !== "object" || !("heads" in value)) {
-    throw new UserError(path, `default export is not a graph (got ${describeValue(value)}); export default graph({ … })`);
+    throw new UserError(
+      path,
+      `default export is not a graph (got ${describeValue(value)}); export default graph({ … })`,
+    );
   }
   return value;
 }

@@ -29,7 +29,12 @@ function layerFor(node: IRNode): tf.layers.Layer {
     case "activation":
       return tf.layers.activation({ name, activation: a.fn });
     case "maxpool":
-      return tf.layers.maxPooling2d({ name, poolSize: a.pool as Pair, strides: a.strides as Pair, padding: a.padding });
+      return tf.layers.maxPooling2d({
+        name,
+        poolSize: a.pool as Pair,
+        strides: a.strides as Pair,
+        padding: a.padding,
+      });
     case "zeropad": {
       const p = typeof a.padding === "number" ? [a.padding, a.padding] : a.padding as [number, number];
       return tf.layers.zeroPadding2d({ name, padding: [[p[0], p[0]], [p[1], p[1]]] });
@@ -41,7 +46,12 @@ function layerFor(node: IRNode): tf.layers.Layer {
     case "flatten":
       return tf.layers.flatten({ name });
     case "dense":
-      return tf.layers.dense({ name, units: a.units, activation: a.activation, kernelInitializer: init(a.init) });
+      return tf.layers.dense({
+        name,
+        units: a.units,
+        activation: a.activation,
+        kernelInitializer: init(a.init),
+      });
     case "dropout":
       return tf.layers.dropout({ name, rate: a.rate });
     case "concat":

@@ -1,5 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
-import { type CompileOptions, compileFile, type Compiled } from "./mod.ts";
+import { type Compiled, compileFile, type CompileOptions } from "./mod.ts";
 import { lowerToModel } from "./lower.ts";
 
 /**

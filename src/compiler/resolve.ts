@@ -49,7 +49,10 @@ function resolveList(
     if (local.has(name)) return prefix + name;
     if (seen.has(name)) return name;
     const hint = closest(name, [...local, ...seen.keys()]);
-    throw new UserError(where, `input "${name}" names no earlier layer${hint ? ` (did you mean "${hint}"?)` : ""}`);
+    throw new UserError(
+      where,
+      `input "${name}" names no earlier layer${hint ? ` (did you mean "${hint}"?)` : ""}`,
+    );
   };
   entries.forEach((entry, i) => {
     const entryPath = `${path}[${i}]`;
@@ -68,7 +71,12 @@ function resolveList(
 }
 
 /** One list entry as checked layer specs, each with the path to report errors at. */
-function expandEntry(entry: LayerEntry, path: string, local: Set<string>, prefix: string): [LayerSpec, string][] {
+function expandEntry(
+  entry: LayerEntry,
+  path: string,
+  local: Set<string>,
+  prefix: string,
+): [LayerSpec, string][] {
   if (typeof entry === "string") {
     // Shorthands are named after their op; a second one in the same list gets a suffix.
     let name: string = entry;
@@ -80,7 +88,9 @@ function expandEntry(entry: LayerEntry, path: string, local: Set<string>, prefix
   return layers.map((l) => {
     const parsed = LayerSpec.safeParse(l);
     // A fragment that builds a bad layer is a stdlib bug, not a user mistake.
-    if (!parsed.success) throw new Error(`stdlib fragment "${entry.use}" built a bad layer ${prefix}${l.name}`);
+    if (!parsed.success) {
+      throw new Error(`stdlib fragment "${entry.use}" built a bad layer ${prefix}${l.name}`);
+    }
     return [parsed.data, `${path} (${entry.use}: ${l.name})`];
   });
 }
@@ -100,7 +110,10 @@ function expandFragment(ref: FragmentRef, path: string) {
   const parsed = fragment.args.safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`${path}${issue.path.length ? "." + issuePath(issue.path) : ""}`, describeIssue(issue));
+    throw new UserError(
+      `${path}${issue.path.length ? "." + issuePath(issue.path) : ""}`,
+      describeIssue(issue),
+    );
   }
   return fragment.expand(parsed.data as never);
 }

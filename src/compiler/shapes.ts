@@ -17,7 +17,9 @@ function needRank(op: string, s: Shape, rank: number, where: string, fix: string
 
 function window(n: number, k: number, s: number, padding: string, where: string): number {
   const out = padding === "same" ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1;
-  if (out < 1) throw new UserError(where, `window ${k} does not fit input size ${n}; the input is too small here`);
+  if (out < 1) {
+    throw new UserError(where, `window ${k} does not fit input size ${n}; the input is too small here`);
+  }
   return out;
 }
 
@@ -59,7 +61,10 @@ export function inferShape(
     case "mean":
       for (const s of inputs) {
         if (s.join() !== x.join()) {
-          throw new UserError(where, `${op} needs inputs of one shape; got ${inputs.map(show).join(" and ")}`);
+          throw new UserError(
+            where,
+            `${op} needs inputs of one shape; got ${inputs.map(show).join(" and ")}`,
+          );
         }
       }
       return { shape: x, params: 0 };

@@ -15,7 +15,9 @@ import type {
  */
 
 /** An attention edge (the paper's form unless options say otherwise). */
-export function attention(o: Omit<Extract<EdgeSpecInput, { kind: "attention" }>, "kind"> = {}): EdgeSpecInput {
+export function attention(
+  o: Omit<Extract<EdgeSpecInput, { kind: "attention" }>, "kind"> = {},
+): EdgeSpecInput {
   return { kind: "attention", ...o };
 }
 
@@ -92,9 +94,14 @@ export function withEdges<Names extends string>(
   edges: EdgesFor<Names>,
 ): Graph<Names> {
   const heads = structuredClone(base.heads) as Record<string, HeadSpecInput>;
-  for (const [head, extra] of Object.entries(edges) as [string, { dependsOn: Record<string, EdgeSpecInput> }][]) {
+  for (
+    const [head, extra] of Object.entries(edges) as [string, { dependsOn: Record<string, EdgeSpecInput> }][]
+  ) {
     // An unknown head stays in the result so the compiler reports it with its path.
-    heads[head] = { ...heads[head], dependsOn: { ...heads[head]?.dependsOn, ...extra.dependsOn } } as HeadSpecInput;
+    heads[head] = {
+      ...heads[head],
+      dependsOn: { ...heads[head]?.dependsOn, ...extra.dependsOn },
+    } as HeadSpecInput;
   }
   return { ...structuredClone(base), name, heads };
 }

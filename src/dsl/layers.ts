@@ -27,6 +27,10 @@ export const maxpool = (name: string, o: Opts<"maxpool">): LayerSpecInput => ({ 
 export const zeropad = (name: string, o: Opts<"zeropad">): LayerSpecInput => ({ op: "zeropad", name, ...o });
 export const add = (name: string, inputs: string[]): LayerSpecInput => ({ op: "add", name, inputs });
 export const gap = (name: string, o: Opts<"gap"> = {}): LayerSpecInput => ({ op: "gap", name, ...o });
-export const flatten = (name: string, o: Opts<"flatten"> = {}): LayerSpecInput => ({ op: "flatten", name, ...o });
+export const flatten = (name: string, o: Opts<"flatten"> = {}): LayerSpecInput => ({
+  op: "flatten",
+  name,
+  ...o,
+});
 export const dense = (name: string, o: Opts<"dense">): LayerSpecInput => ({ op: "dense", name, ...o });
 export const dropout = (name: string, o: Opts<"dropout">): LayerSpecInput => ({ op: "dropout", name, ...o });

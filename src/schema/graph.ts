@@ -15,7 +15,10 @@ export const GraphSpec = z.strictObject({
   description: z.string().optional(),
   input: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
   trunk: z.array(LayerEntry).min(1),
-  heads: z.record(HeadName, HeadSpec).refine((h) => Object.keys(h).length > 0, "a graph needs at least one head"),
+  heads: z.record(HeadName, HeadSpec).refine(
+    (h) => Object.keys(h).length > 0,
+    "a graph needs at least one head",
+  ),
   training: TrainingSpec.default(TrainingSpec.parse({})),
 });
 export type GraphSpec = z.infer<typeof GraphSpec>;

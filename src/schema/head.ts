@@ -8,7 +8,7 @@ const fc = z.union([
     units: z.number().int().positive(),
     activation: z.enum(["relu", "tanh", "linear"]).default("relu"),
   }),
-]);
+], { error: "expected a number of units or { units, activation }" });
 
 /**
  * A task head: its own branch layers (after the shared trunk), an FC representation layer

@@ -6,8 +6,14 @@ import { z } from "zod";
  * before a fragment), which is how a residual shortcut is written.
  */
 
-const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "names are letters, digits, _ . - and start with a letter");
-const pair = z.union([z.number().int().positive(), z.tuple([z.number().int().positive(), z.number().int().positive()])]);
+const name = z.string().regex(
+  /^[A-Za-z][A-Za-z0-9_.-]*$/,
+  "names are letters, digits, _ . - and start with a letter",
+);
+const pair = z.union([
+  z.number().int().positive(),
+  z.tuple([z.number().int().positive(), z.number().int().positive()]),
+], { error: "expected a positive whole number or a pair [height, width]" });
 const common = { name, inputs: z.array(z.string()).min(1).optional() };
 
 export const Conv2dSpec = z.strictObject({
@@ -62,7 +68,11 @@ export const DenseSpec = z.strictObject({
   init: z.enum(["he_normal", "glorot_uniform"]).default("he_normal"),
 });
 
-export const DropoutSpec = z.strictObject({ op: z.literal("dropout"), ...common, rate: z.number().min(0).lt(1) });
+export const DropoutSpec = z.strictObject({
+  op: z.literal("dropout"),
+  ...common,
+  rate: z.number().min(0).lt(1),
+});
 
 /** Every layer a graph may spell out. */
 export const LayerSpec = z.discriminatedUnion("op", [

@@ -28,7 +28,10 @@ export function issuePath(path: readonly PropertyKey[]): string {
 }
 
 /** One line for a zod issue, with a "did you mean" for a misspelt field. */
-export function describeIssue(issue: z.core.$ZodIssue, knownKeys?: (path: readonly PropertyKey[]) => string[]) {
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  knownKeys?: (path: readonly PropertyKey[]) => string[],
+) {
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys.map((k) => {
       const hint = closest(k, knownKeys?.(issue.path) ?? []);
@@ -53,6 +56,8 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(GraphSpec.shape);
   if (path[0] === "heads" && path.length === 2) return Object.keys(HeadSpec.shape);
   if (path[0] === "training" && path.length === 1) return Object.keys(TrainingSpec.shape);
-  if (path[0] === "heads" && path[2] === "dependsOn" && path.length === 4) return Object.keys(AttentionEdge.shape);
+  if (path[0] === "heads" && path[2] === "dependsOn" && path.length === 4) {
+    return Object.keys(AttentionEdge.shape);
+  }
   return [];
 }

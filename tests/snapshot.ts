@@ -1,0 +1,50 @@
+import { createTwoFilesPatch } from "diff";
+import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../src/util/atomic.ts";
+
+/**
+ * A small stand-in for `@std/testing/snapshot` (JSR is unreachable here): text snapshots stored
+ * under `tests/__snapshots__/`, one file per name. Run tests with `-- --update` (or
+ * `deno task snapshot:update`) to rewrite them; a mismatch fails with a unified diff.
+ */
+export const SNAPSHOT_DIR = join(dirname(new URL(import.meta.url).pathname), "__snapshots__");
+
+export const updating = () => Deno.args.includes("--update") || Deno.args.includes("-u");
+
+/** Thrown when a value differs from its stored snapshot; the message is a readable diff. */
+export class SnapshotMismatch extends Error {
+  override name = "SnapshotMismatch";
+}
+
+/** The unified diff between a stored snapshot and the actual text, or "" when they agree. */
+export function snapshotDiff(name: string, expected: string, actual: string): string {
+  if (expected === actual) return "";
+  return createTwoFilesPatch(`${name} (snapshot)`, `${name} (actual)`, expected, actual, "", "", {
+    context: 2,
+  });
+}
+
+/** Compares `actual` with the snapshot `name`, or writes it when updating or when none exists yet. */
+export async function assertSnapshot(name: string, actual: string, dir = SNAPSHOT_DIR): Promise<void> {
+  const path = join(dir, name);
+  let expected: string | undefined;
+  try {
+    expected = await Deno.readTextFile(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  if (updating() || expected === undefined) {
+    // In CI a missing snapshot is a failure: a new graph must come with its reviewed snapshot.
+    if (expected === undefined && Deno.env.get("CI") && !updating()) {
+      throw new SnapshotMismatch(`no snapshot ${name}; run \`deno task snapshot:update\` and commit it`);
+    }
+    await writeFileAtomic(path, actual);
+    return;
+  }
+  const diff = snapshotDiff(name, expected, actual);
+  if (diff) {
+    throw new SnapshotMismatch(
+      `snapshot ${name} differs (run \`deno task snapshot:update\` if intended):\n${diff}`,
+    );
+  }
+}
