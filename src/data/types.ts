@@ -82,6 +82,8 @@ export interface Preprocess {
   size: number;
   /** `box`: crop to the example's box first when it has one; `none`: ignore boxes. */
   crop: "box" | "none";
+  /** `fill` (default) stretches the (cropped) image to the square; `cover` keeps the aspect ratio, cropping the centre. */
+  fit?: "fill" | "cover";
 }
 
 /** Progress of {@link loadImages}. */
