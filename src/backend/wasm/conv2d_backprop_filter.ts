@@ -1,0 +1,85 @@
+/**
+ * `Conv2DBackpropFilter` for wasm, which stock tfjs-backend-wasm lacks (tfjs issue 8474), built from
+ * the fast XNNPACK forward conv:
+ *
+ *   dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[n,oh,ow,co]
+ *                   = Conv2D(xᵀ, dyᵀ)  with xᵀ = x[ci,h,w,n] as the batch, dyᵀ = dy[oh,ow,n,co] as the
+ *                     filter, dilation = the forward stride, and explicit padding chosen so the output
+ *                     is exactly KH×KW.
+ *
+ * A 1×1 filter without padding is a matrix product xᵀ·dy (x sub-sampled by the stride first).
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { conv2dExplicit } from "./conv_explicit.ts";
+import { type BackendWasm, callStock, reshapeInfo, withTemps } from "./kernel_util.ts";
+import { sliceInfo } from "./slice.ts";
+import { transposeInfo } from "./transpose.ts";
+
+/** Computes dW for NHWC `x` and `dy` on wasm (dilations must be 1, as tfjs' conv2d gradient requires). */
+export function conv2dBackpropFilterWasm(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  attrs: tf.Conv2DBackpropFilterAttrs,
+): tf.TensorInfo {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  if (info.dataFormat !== "channelsLast") {
+    throw new Error("wasm Conv2DBackpropFilter supports only dataFormat NHWC");
+  }
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
+  const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = info;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const { top: pt, left: pl } = info.padInfo;
+
+  return withTemps(backend, (t) => {
+    const pointwise = kh === 1 && kw === 1 && pt === 0 && pl === 0 && (oh - 1) * sh < h && (ow - 1) * sw < w;
+    if (pointwise) {
+      // dW = xsᵀ · dy with xs the strided sample of x that the forward conv read.
+      const xs = sh === 1 && sw === 1 && oh === h && ow === w
+        ? x
+        : t.add(sliceInfo(backend, x, [0, 0, 0, 0], [n, oh, ow, ci], [1, sh, sw, 1]));
+      const rows = n * oh * ow;
+      const xT = t.add(transposeInfo(backend, t.add(reshapeInfo(backend, xs, [rows, ci])), [1, 0]));
+      const a = t.add(reshapeInfo(backend, xT, [1, ci, rows]));
+      const b = t.add(reshapeInfo(backend, dy, [1, rows, co]));
+      const out = callStock(tf.BatchMatMul, backend, { a, b }, { transposeA: false, transposeB: false });
+      out.shape = [1, 1, ci, co];
+      return out;
+    }
+    const xT = t.add(transposeInfo(backend, x, [3, 1, 2, 0])); // [ci, h, w, n]
+    const dyT = t.add(transposeInfo(backend, dy, [1, 2, 0, 3])); // [oh, ow, n, co]
+    const pads = {
+      top: pt,
+      bottom: (oh - 1) * sh + kh - h - pt,
+      left: pl,
+      right: (ow - 1) * sw + kw - w - pl,
+    };
+    const r = t.add(conv2dExplicit(backend, xT, dyT, [1, 1], [sh, sw], pads)); // [ci, kh, kw, co]
+    return transposeInfo(backend, r, [1, 2, 0, 3]);
+  });
+}
+
+/** Kernel registration entry for `Conv2DBackpropFilter` on wasm. */
+export const conv2DBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2DBackpropFilter,
+  backendName: "wasm",
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs as unknown as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    return conv2dBackpropFilterWasm(
+      backend as BackendWasm,
+      x,
+      dy,
+      attrs as unknown as tf.Conv2DBackpropFilterAttrs,
+    );
+  },
+};
