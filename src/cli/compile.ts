@@ -36,7 +36,11 @@ export async function compileCommand(args: string[]): Promise<void> {
   }
   console.log(summarize(ir, { full: values.full }));
   const dir = join(values.out!, ir.name);
-  const topology = JSON.stringify({ format: "layers-model", modelTopology: model.toJSON(null, false) }, null, 1);
+  const topology = JSON.stringify(
+    { format: "layers-model", modelTopology: model.toJSON(null, false) },
+    null,
+    1,
+  );
   await writeFileAtomic(join(dir, "graph.json"), irToJson(ir));
   await writeFileAtomic(join(dir, "model.json"), topology + "\n");
   await writeFileAtomic(join(dir, "graph.mmd"), toMermaid(ir));
