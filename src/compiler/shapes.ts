@@ -1,4 +1,5 @@
 import { UserError } from "../util/errors.ts";
+import { taskAttentionParamCount, type TaskAttentionWeights } from "../layers/task_attention_params.ts";
 
 /** A tensor shape without the batch dimension: [h, w, c] for images, [units] for vectors. */
 export type Shape = number[];
@@ -93,8 +94,9 @@ function attentionShape(a: Record<string, unknown>, [x, c]: Shape[], where: stri
       throw new UserError(where, `an attention edge needs 2-D FC outputs on both heads; got ${show(s)}`);
     }
   }
-  const [k, kc] = [x[0], c[0]];
-  const pairs = a.weights === "shared" ? 1 : a.weights === "perPair" ? k * kc : kc;
-  const bias = a.bias ? (a.weights === "shared" ? 1 : kc) : 0;
-  return { shape: [kc], params: 2 * pairs + bias };
+  const weights = a.weights as TaskAttentionWeights;
+  return {
+    shape: [c[0]],
+    params: taskAttentionParamCount({ k: x[0], kPrime: c[0], weights, bias: !!a.bias }),
+  };
 }

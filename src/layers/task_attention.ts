@@ -22,19 +22,13 @@ import {
   resolveInitializer,
   serializeInitializer,
 } from "./initializers.ts";
+import {
+  TASK_ATTENTION_WEIGHTS,
+  taskAttentionParamCount,
+  type TaskAttentionWeights,
+} from "./task_attention_params.ts";
 
-/**
- * How the attention weights are shared:
- * - `"module"` (the paper's form, default): one scalar pair (wS_i, wG_i) per attention module;
- *   wS, wG have shape [K'] → 2·K' parameters.
- * - `"shared"`: one scalar pair for all modules; wS, wG have shape [1] → 2 parameters.
- * - `"perPair"`: a pair per (module, unit); wS, wG have shape [K', K] and
- *   score = tanh(wS_ij·x_j + wG_ij·c_i) → 2·K'·K parameters.
- */
-export type TaskAttentionWeights = "module" | "shared" | "perPair";
-
-/** The weight-sharing modes, in the order they are documented. */
-export const TASK_ATTENTION_WEIGHTS: readonly TaskAttentionWeights[] = ["module", "shared", "perPair"];
+export { TASK_ATTENTION_WEIGHTS, taskAttentionParamCount, type TaskAttentionWeights };
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type ConfigDict = tf.serialization.ConfigDict;
@@ -59,24 +53,6 @@ export interface TaskAttentionConfig extends Omit<LayerArgs, "weights"> {
   kernelInitializer?: InitializerLike;
   /** Initializer of the bias; default `"zeros"` (as Keras does for biases). */
   biasInitializer?: InitializerLike;
-}
-
-/**
- * Number of parameters one edge adds: 2·K' (module), 2 (shared) or 2·K'·K (perPair), plus the bias
- * (K', 1 or K') when `bias` is set. The paper's graphs (K = K' = 64, defaults) give 128.
- *
- * @example
- * ```ts
- * taskAttentionParamCount({ k: 64, kPrime: 64 }); // 128
- * ```
- */
-export function taskAttentionParamCount(
-  o: { k: number; kPrime: number; weights?: TaskAttentionWeights; bias?: boolean },
-): number {
-  const mode = o.weights ?? "module";
-  const pair = mode === "shared" ? 1 : mode === "module" ? o.kPrime : o.kPrime * o.k;
-  const bias = !o.bias ? 0 : mode === "shared" ? 1 : o.kPrime;
-  return 2 * pair + bias;
 }
 
 /**

@@ -1,0 +1,33 @@
+// The parameter forms of a task-attention edge, without tfjs: the compiler's shape inference counts
+// parameters with the same function the layer is tested against.
+
+/**
+ * How the attention weights are shared:
+ * - `"module"` (the paper's form, default): one scalar pair (wS_i, wG_i) per attention module;
+ *   wS, wG have shape [K'] → 2·K' parameters.
+ * - `"shared"`: one scalar pair for all modules; wS, wG have shape [1] → 2 parameters.
+ * - `"perPair"`: a pair per (module, unit); wS, wG have shape [K', K] and
+ *   score = tanh(wS_ij·x_j + wG_ij·c_i) → 2·K'·K parameters.
+ */
+export type TaskAttentionWeights = "module" | "shared" | "perPair";
+
+/** The weight-sharing modes, in the order they are documented. */
+export const TASK_ATTENTION_WEIGHTS: readonly TaskAttentionWeights[] = ["module", "shared", "perPair"];
+
+/**
+ * Number of parameters one edge adds: 2·K' (module), 2 (shared) or 2·K'·K (perPair), plus the bias
+ * (K', 1 or K') when `bias` is set. The paper's graphs (K = K' = 64, defaults) give 128.
+ *
+ * @example
+ * ```ts
+ * taskAttentionParamCount({ k: 64, kPrime: 64 }); // 128
+ * ```
+ */
+export function taskAttentionParamCount(
+  o: { k: number; kPrime: number; weights?: TaskAttentionWeights; bias?: boolean },
+): number {
+  const mode = o.weights ?? "module";
+  const pair = mode === "shared" ? 1 : mode === "module" ? o.kPrime : o.kPrime * o.k;
+  const bias = !o.bias ? 0 : mode === "shared" ? 1 : o.kPrime;
+  return 2 * pair + bias;
+}
