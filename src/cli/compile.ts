@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../util/atomic.ts";
 import { parseArgs } from "./args.ts";
 import { runMain } from "./main.ts";
 import { UserError } from "../util/errors.ts";
+import { useBackend } from "../backend/mod.ts";
 
 const USAGE = "deno task compile <graph.ts|.yaml|.json> [--out DIR] [--input-size N] [--full]";
 
@@ -28,9 +29,10 @@ export async function compileCommand(args: string[]): Promise<void> {
     throw new UserError("--input-size", `expected a positive whole number, got "${values["input-size"]}"`);
   }
   const { ir } = await compileFile(positionals[0], { inputSize });
-  // Lowering builds the real tfjs model: its parameter count must agree with the IR's.
-  await tf.setBackend("cpu");
+  // Lowering builds the real tfjs model (weights initialised, no compute): the cpu backend is enough.
+  await useBackend("cpu");
   const model = lowerToModel(ir);
+  // Its parameter count must agree with the IR's, or lowering and shape inference disagree.
   if (model.countParams() !== ir.totalParams) {
     throw new Error(`lowered model has ${model.countParams()} params, IR says ${ir.totalParams}`);
   }
