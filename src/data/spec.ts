@@ -96,36 +96,49 @@ export function parseSpec(text: string, where: string): DatasetSpec {
   }
   const result = DatasetSpec.safeParse(doc.toJS());
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const issue = pickIssue(result.error.issues[0]);
   const path = issue.path.map(String);
-  // The nearest node that exists gives the line.
-  let line = 1;
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) {
-      line = lc.linePos(node.range[0]).line;
-      break;
+  const lineOf = (p: string[]) => {
+    // The nearest node that exists gives the line.
+    for (let n = p.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true);
+      if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
     }
-  }
-  const field = path.length > 0 ? path.join(".") : "(top level)";
+    return 1;
+  };
+  let line = lineOf(path);
+  let field = path.length > 0 ? path.join(".") : "(top level)";
   let detail = issue.message;
   if (issue.code === "unrecognized_keys") {
-    const parent = path.length > 0 ? doc.getIn(path, true) : doc.contents;
     const known = knownKeys(path, doc.toJS());
-    const hints = issue.keys.map((k) => {
-      const guess = closest(k, known);
-      return guess ? `'${k}' (did you mean '${guess}'?)` : `'${k}'`;
-    });
-    detail = `unknown key ${hints.join(", ")}${known.length ? `; known: ${known.join(", ")}` : ""}`;
-    void parent;
-  } else if (issue.code === "invalid_union" && path.length === 1 && path[0] === "format") {
-    detail = "format must be 'celeba' or 'bbox-csv'";
-  } else if (
-    issue.message.startsWith("Invalid input: expected") && issue.message.endsWith("received undefined")
-  ) {
-    detail = "required";
+    const [key, ...others] = issue.keys;
+    field = [...path, key].join(".");
+    line = lineOf([...path, key]);
+    const guess = closest(key, known);
+    detail = `unknown key${guess ? `; did you mean '${guess}'?` : ""}` +
+      (known.length ? ` (known: ${known.join(", ")})` : "") +
+      (others.length ? `; also unknown: ${others.join(", ")}` : "");
+  } else if (path.length === 1 && path[0] === "format") {
+    detail = "must be 'celeba' or 'bbox-csv'";
+  } else if (issue.code === "invalid_union") {
+    const expected = new Set(issue.errors.flat().map((i) => (i.code === "invalid_type" ? i.expected : "")));
+    expected.delete("");
+    detail = expected.size > 0 ? `expected ${[...expected].join(" or ")}` : "invalid value";
+  } else if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) {
+    detail = `required (${issue.expected})`;
+  } else if (issue.code === "invalid_type") {
+    detail = `expected ${issue.expected}`;
   }
   throw new UserError(`${where}:${line}`, `${field}: ${detail}`);
+}
+
+/** In a union, the issue of the branch that got furthest (if one clearly did), with its full path. */
+function pickIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  const deeper = issue.errors.flat().filter((i) => i.path.length > 0 || i.code !== "invalid_type");
+  if (deeper.length === 0) return issue;
+  const best = deeper.reduce((a, b) => (b.path.length > a.path.length ? b : a));
+  return pickIssue({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);
 }
 
 /** Keys allowed at `path` of the spec (for "did you mean"). */
