@@ -13,6 +13,7 @@ import {
   fusedConv2DSameConfig,
   fusedDepthwiseSameConfig,
 } from "./conv_same_pad.ts";
+import { identityConfig } from "./identity.ts";
 import { captureStock } from "./kernel_util.ts";
 import { meanConfig, sumConfig } from "./reduce.ts";
 import { reverseConfig } from "./reverse.ts";
@@ -36,6 +37,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   stridedSliceConfig,
   reverseConfig,
   transposeConfig,
+  identityConfig,
 ];
 
 // Marks our configs so a second call (or a second copy of this module) sees they are in place.

@@ -33,6 +33,29 @@ export function collapsePerm(
   return { shape: s, perm: p };
 }
 
+/** dst[dBase + j + i·da] = src[sBase + i + j·sb] for i < na, j < nb, in cache-sized blocks. */
+function block2d(
+  src: HeapArray,
+  dst: HeapArray,
+  sBase: number,
+  dBase: number,
+  na: number,
+  nb: number,
+  sb: number,
+  da: number,
+): void {
+  for (let i0 = 0; i0 < na; i0 += BLOCK) {
+    const i1 = Math.min(na, i0 + BLOCK);
+    for (let j0 = 0; j0 < nb; j0 += BLOCK) {
+      const j1 = Math.min(nb, j0 + BLOCK);
+      for (let j = j0; j < j1; j++) {
+        const s = sBase + j * sb, d = dBase + j;
+        for (let i = i0; i < i1; i++) dst[d + i * da] = src[s + i];
+      }
+    }
+  }
+}
+
 /** Writes `src` (row-major, shape `shape`) transposed by `perm` into `dst`. */
 export function transposeArray(
   src: HeapArray,
@@ -53,28 +76,20 @@ export function transposeArray(
   c.perm.forEach((ax, k) => outStrOfIn[ax] = outStr[k]);
   const a = r - 1; // innermost input axis (contiguous reads)
   const b = c.perm[r - 1]; // innermost output axis (contiguous writes); may equal a
-  const others = c.perm.filter((ax) => ax !== a && ax !== b);
+  const others = c.perm.filter((ax) => ax !== a && ax !== b); // walked in output order
   const na = c.shape[a], nb = c.shape[b], sb = inStr[b], da = outStrOfIn[a];
+  // The innermost remaining axis is a plain loop; the odometer only steps the rest.
+  const last = others.pop();
+  const nLast = last === undefined ? 1 : c.shape[last];
+  const sLast = last === undefined ? 0 : inStr[last], dLast = last === undefined ? 0 : outStrOfIn[last];
   const count = others.reduce((n, ax) => n * c.shape[ax], 1);
   const idx = new Array<number>(others.length).fill(0);
   let sBase = 0, dBase = 0;
   for (let it = 0; it < count; it++) {
-    if (a === b) {
-      if (na >= 64) dst.set(src.subarray(sBase, sBase + na) as never, dBase);
-      else for (let i = 0; i < na; i++) dst[dBase + i] = src[sBase + i];
-    } else {
-      for (let i0 = 0; i0 < na; i0 += BLOCK) {
-        const i1 = Math.min(na, i0 + BLOCK);
-        for (let j0 = 0; j0 < nb; j0 += BLOCK) {
-          const j1 = Math.min(nb, j0 + BLOCK);
-          for (let j = j0; j < j1; j++) {
-            const s = sBase + j * sb, d = dBase + j;
-            for (let i = i0; i < i1; i++) dst[d + i * da] = src[s + i];
-          }
-        }
-      }
+    if (a === b) rowCopies(src, dst, sBase, dBase, na, nLast, sLast, dLast);
+    else {
+      for (let t = 0; t < nLast; t++) block2d(src, dst, sBase + t * sLast, dBase + t * dLast, na, nb, sb, da);
     }
-    // Odometer over the remaining axes, innermost output axis first.
     for (let k = others.length - 1; k >= 0; k--) {
       const ax = others[k];
       sBase += inStr[ax];
@@ -84,6 +99,23 @@ export function transposeArray(
       dBase -= outStrOfIn[ax] * c.shape[ax];
       idx[k] = 0;
     }
+  }
+}
+
+/** `rows` contiguous copies of `n` elements, source and destination advancing by their strides. */
+function rowCopies(
+  src: HeapArray,
+  dst: HeapArray,
+  s: number,
+  d: number,
+  n: number,
+  rows: number,
+  sStride: number,
+  dStride: number,
+): void {
+  for (let t = 0; t < rows; t++, s += sStride, d += dStride) {
+    if (n >= 1024) dst.set(src.subarray(s, s + n) as never, d); // subarray costs ~0.1 µs: only for long rows
+    else for (let i = 0; i < n; i++) dst[d + i] = src[s + i];
   }
 }
 
