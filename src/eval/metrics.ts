@@ -1,0 +1,105 @@
+/**
+ * Evaluation metrics of a multi-head classifier: per-head accuracy and cross-entropy over a set of
+ * images (layers in inference mode: batch-norm uses its moving statistics), and their mean over heads —
+ * the paper's Table 1 columns.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { batches } from "../data/mod.ts";
+import type { ImageSet } from "../data/mod.ts";
+import { crossEntropy } from "../train/loss.ts";
+
+/** A head as evaluation needs it. */
+export interface EvalHead {
+  name: string;
+  classes: string[];
+}
+
+/** One head's result. */
+export interface HeadMetrics {
+  correct: number;
+  count: number;
+  /** correct / count. */
+  accuracy: number;
+  /** Mean cross-entropy. */
+  loss: number;
+}
+
+/** Result of {@link evaluate}: per head, and the mean accuracy over heads. */
+export interface EvalResult {
+  count: number;
+  heads: Record<string, HeadMetrics>;
+  meanAccuracy: number;
+}
+
+/** Mean of the values of a record (the "average" column); NaN when empty. */
+export function meanOf(values: Record<string, number>): number {
+  const v = Object.values(values);
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+}
+
+/** Per-head outputs of a model as an array (a one-head model returns a single tensor). */
+export function headOutputs(out: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+  return Array.isArray(out) ? out : [out];
+}
+
+/**
+ * Softmax probabilities per head for `count` images (`x`: NHWC floats in [0,1]), in inference mode:
+ * `result[h][i]` is image i's class distribution for head h.
+ */
+export function predictProbabilities(
+  model: tf.LayersModel,
+  x: Float32Array,
+  count: number,
+  size: number,
+): number[][][] {
+  return tf.tidy(() => {
+    const out = headOutputs(
+      model.apply(tf.tensor4d(x, [count, size, size, 3]), { training: false }) as tf.Tensor,
+    );
+    return out.map((t) => t.arraySync() as number[][]);
+  });
+}
+
+/** Accuracy and loss of every head over `set` (all images, in order, no augmentation). */
+export function evaluate(
+  model: tf.LayersModel,
+  set: ImageSet,
+  heads: readonly EvalHead[],
+  batchSize = 64,
+): EvalResult {
+  const sums = heads.map(() => ({ correct: 0, loss: 0 }));
+  let count = 0;
+  for (const b of batches(set, { batchSize, shuffle: false, seed: 0, epoch: 0 })) {
+    const stats = tf.tidy(() => {
+      const out = headOutputs(
+        model.apply(tf.tensor4d(b.x, [b.count, b.size, b.size, 3]), { training: false }) as tf.Tensor,
+      );
+      return heads.map((h, i) => {
+        const labels = tf.tensor1d(b.labels[h.name], "int32");
+        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(out[i], -1), labels), "float32"));
+        return [correct.dataSync()[0], tf.sum(crossEntropy(out[i], labels)).dataSync()[0]];
+      });
+    });
+    stats.forEach(([c, l], i) => {
+      sums[i].correct += c;
+      sums[i].loss += l;
+    });
+    count += b.count;
+  }
+  const result: Record<string, HeadMetrics> = {};
+  heads.forEach((h, i) => {
+    result[h.name] = {
+      correct: sums[i].correct,
+      count,
+      accuracy: count ? sums[i].correct / count : NaN,
+      loss: count ? sums[i].loss / count : NaN,
+    };
+  });
+  return {
+    count,
+    heads: result,
+    meanAccuracy: meanOf(Object.fromEntries(Object.entries(result).map(([k, v]) => [k, v.accuracy]))),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The multi-task loss: softmax cross-entropy per head, weighted by the head's λ and summed
+ * (the paper's L = Σ λ_t L_t), plus the per-head sums that progress and metrics report.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { HeadConfig } from "./config.ts";
+
+/**
+ * Added to probabilities before the log, so that a probability of 0 costs -log ε instead of ∞.
+ * (Not a clip: clipping turns a NaN output into ε on some backends and would hide a diverged run.)
+ */
+export const LOG_EPSILON = 1e-7;
+
+/** What one forward pass contributes. */
+export interface LossTerms {
+  /** Σ_h λ_h · Σ_b CE_hb / `denominator`: the value to differentiate. */
+  total: tf.Scalar;
+  /** Per head: Σ_b CE_hb (unweighted), shape [H]. */
+  lossSums: tf.Tensor1D;
+  /** Per head: number of examples whose arg-max class is the label, shape [H]. */
+  correct: tf.Tensor1D;
+}
+
+/** Cross-entropy per example of softmax outputs `probs` [B, C] against int labels [B]. */
+export function crossEntropy(probs: tf.Tensor, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(labels, probs.shape[1]!);
+    const logp = tf.log(tf.add(probs, LOG_EPSILON));
+    return tf.neg(tf.sum(tf.mul(oneHot, logp), -1)) as tf.Tensor1D;
+  });
+}
+
+/**
+ * Loss terms of one (micro-)batch. `outputs[i]` is head i's softmax; `labels[i]` its class indices.
+ * `denominator` is the size of the whole batch the gradient step averages over, so that the gradients
+ * of micro-batches add up to the gradient of the batch mean.
+ */
+export function lossTerms(
+  outputs: tf.Tensor[],
+  labels: tf.Tensor1D[],
+  heads: readonly HeadConfig[],
+  denominator: number,
+): LossTerms {
+  const sums: tf.Scalar[] = [];
+  const correct: tf.Scalar[] = [];
+  let total: tf.Scalar = tf.scalar(0);
+  heads.forEach((h, i) => {
+    const ce = crossEntropy(outputs[i], labels[i]);
+    const sum = tf.sum(ce) as tf.Scalar;
+    sums.push(sum);
+    total = tf.add(total, tf.mul(sum, h.lossWeight / denominator));
+    correct.push(tf.sum(tf.cast(tf.equal(tf.argMax(outputs[i], -1), labels[i]), "float32")) as tf.Scalar);
+  });
+  return { total, lossSums: tf.stack(sums) as tf.Tensor1D, correct: tf.stack(correct) as tf.Tensor1D };
+}

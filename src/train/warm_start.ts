@@ -1,0 +1,133 @@
+/**
+ * Warm start (`--init-from`): fills a model's weights from another saved model by weight name
+ * (`conv4_block6_3_conv/kernel`). Layer names come from graph paths, so a trained TMTL run initialises
+ * the attention MTL (the paper's protocol), and Keras-named ResNet50 weights converted to tfjs fill
+ * the ResNet50 trunk. A head's branch copy of a block (`smile/conv5_block3_1_conv/kernel`) that has no
+ * exact match falls back to the unprefixed name (`conv5_block3_1_conv/kernel`), so one pretrained
+ * block fills every branch.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import { UserError } from "../util/errors.ts";
+import { latestCheckpoint } from "./checkpoint.ts";
+import { MODEL_FILE, readWeights } from "./io_handler.ts";
+
+/** What a warm start did, weight by weight. */
+export interface WarmStartReport {
+  /** The model.json the weights came from. */
+  source: string;
+  /** Weights filled (exact name or unprefixed fallback). */
+  matched: string[];
+  /** Of `matched`, those filled from the unprefixed name. */
+  fromUnprefixed: string[];
+  /** Model weights the source does not have (they keep their initial values). */
+  fresh: string[];
+  /** Weights found under a usable name but with another shape (left as initialised). */
+  skipped: { name: string; expected: number[]; found: number[] }[];
+  /** How many source weights no model weight asked for (by name). */
+  unused: number;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The model.json behind `from`: a model.json file; a directory holding one; a run directory (its
+ * `best/` model, else its latest checkpoint); or a checkpoint directory.
+ */
+export async function resolveModelSource(from: string): Promise<string> {
+  if (from.endsWith(".json")) {
+    if (!(await exists(from))) throw new UserError(from, "file not found");
+    return from;
+  }
+  if (!(await exists(from))) {
+    throw new UserError(from, "not found (expected a run directory or a model.json)");
+  }
+  for (const candidate of [join(from, MODEL_FILE), join(from, "best", MODEL_FILE)]) {
+    if (await exists(candidate)) return candidate;
+  }
+  const ckpt = await latestCheckpoint(from);
+  if (ckpt) return join(ckpt, MODEL_FILE);
+  throw new UserError(from, "no model.json here, and no best/ model or checkpoint of a run");
+}
+
+/** Splits `smile/conv5_block3_1_conv/kernel` into a head prefix and the rest, if the prefix is a head. */
+function unprefixed(name: string, heads: readonly string[]): string | undefined {
+  const slash = name.indexOf("/");
+  if (slash < 0) return undefined;
+  return heads.includes(name.slice(0, slash)) ? name.slice(slash + 1) : undefined;
+}
+
+/**
+ * Copies every weight of the source whose name (or, for `<head>/<rest>`, unprefixed name) and shape
+ * match into `model`. `heads` are the model's head names (the prefixes the fallback strips).
+ */
+export async function warmStart(
+  model: tf.LayersModel,
+  from: string,
+  heads: readonly string[],
+): Promise<WarmStartReport> {
+  const source = await resolveModelSource(from);
+  const weights = await readWeights(source);
+  const report: WarmStartReport = {
+    source,
+    matched: [],
+    fromUnprefixed: [],
+    fresh: [],
+    skipped: [],
+    unused: 0,
+  };
+  const used = new Set<string>();
+  try {
+    for (const w of model.weights) {
+      const name = w.originalName;
+      const exact = weights[name];
+      const short = exact ? undefined : unprefixed(name, heads);
+      const key = exact ? name : short !== undefined && weights[short] ? short : undefined;
+      if (key === undefined) {
+        report.fresh.push(name);
+        continue;
+      }
+      const t = weights[key];
+      const expected = w.shape as number[];
+      if (!tf.util.arraysEqual(t.shape, expected)) {
+        report.skipped.push({ name, expected, found: t.shape });
+        used.add(key);
+        continue;
+      }
+      tf.tidy(() => {
+        w.write(t.dtype === w.dtype ? t : tf.cast(t, w.dtype));
+      });
+      used.add(key);
+      report.matched.push(name);
+      if (key !== name) report.fromUnprefixed.push(name);
+    }
+    report.unused = Object.keys(weights).filter((k) => !used.has(k)).length;
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
+  return report;
+}
+
+/** The lines a command prints after a warm start. */
+export function formatWarmStart(r: WarmStartReport): string {
+  const lines = [
+    `init-from ${r.source}: ${r.matched.length} weights matched` +
+    (r.fromUnprefixed.length ? ` (${r.fromUnprefixed.length} from unprefixed names)` : "") +
+    `, ${r.fresh.length} new, ${r.skipped.length} skipped (shape mismatch)` +
+    (r.unused ? `, ${r.unused} source weights unused` : ""),
+  ];
+  for (const s of r.skipped.slice(0, 5)) {
+    lines.push(`  skipped ${s.name}: model [${s.expected.join(",")}], source [${s.found.join(",")}]`);
+  }
+  if (r.skipped.length > 5) lines.push(`  … and ${r.skipped.length - 5} more`);
+  return lines.join("\n");
+}

@@ -1,0 +1,40 @@
+/**
+ * Shared fixtures of the training tests: the wasm backend with the project's training kernels, a small
+ * synthetic face set in CelebA layout (generated once per process into a temp dir), and a quiet
+ * progress sink.
+ */
+import { join } from "node:path";
+import { useBackend } from "../../src/backend/mod.ts";
+import { generateSynth } from "../../src/data/synth/generate.ts";
+import type { ProgressSink } from "../../src/util/progress.ts";
+
+export const TINY_TMTL = new URL("./fixtures/tiny_tmtl.ts", import.meta.url).pathname;
+export const TINY_ATTENTION = new URL("./fixtures/tiny_attention_mtl.ts", import.meta.url).pathname;
+export const RESNET50_KERAS = new URL("./fixtures/resnet50_keras.ts", import.meta.url).pathname;
+
+let backendReady: Promise<unknown> | undefined;
+/** Sets the wasm backend (with the project's training kernels) once per process. */
+export function wasmBackend(): Promise<unknown> {
+  return backendReady ??= useBackend("wasm");
+}
+
+let fixture: Promise<string> | undefined;
+/** A 80-face synthetic set at 32×32 (64 train, 8 val, 8 test), made once per process. */
+export function fixtureData(): Promise<string> {
+  return fixture ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "train-fixture-" });
+    await generateSynth({ out: join(dir, "synth"), count: 80, size: 32, seed: 3 });
+    return join(dir, "synth");
+  })();
+}
+
+/** A progress sink that records what it is given. */
+export function memorySink(isTerminal = false): ProgressSink & { text: () => string } {
+  const parts: string[] = [];
+  return { write: (t) => void parts.push(t), isTerminal, columns: 120, text: () => parts.join("") };
+}
+
+/** A fresh temp directory for runs. */
+export function tempRuns(): Promise<string> {
+  return Deno.makeTempDir({ prefix: "runs-" });
+}

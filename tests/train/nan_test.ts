@@ -1,0 +1,56 @@
+/** A NaN loss stops the run with a one-line UserError and leaves the last good checkpoint in place. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { isUserError } from "../../src/util/errors.ts";
+import { latestCheckpoint } from "../../src/train/checkpoint.ts";
+import { readWeights } from "../../src/train/io_handler.ts";
+import { NonFiniteLossError, runTraining } from "../../src/train/loop.ts";
+import { readMetrics } from "../../src/train/run_dir.ts";
+import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
+import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
+
+Deno.test("a NaN loss stops the run and keeps the last good checkpoint", async () => {
+  await wasmBackend();
+  const runs = await tempRuns();
+  const run = await prepareNewRun({
+    graph: TINY_TMTL,
+    data: await fixtureData(),
+    runsDir: runs,
+    runId: "nan",
+    overrides: { epochs: 3, batchSize: 16 },
+    microBatch: 16,
+    seed: 1,
+    checkpointEvery: 2,
+    backend: "wasm",
+    skipBad: false,
+    command: ["test"],
+  });
+  const data = await loadRunData(run.config, join(runs, ".cache"));
+  const poison = (step: number) => {
+    if (step !== 5) return;
+    const w = run.model.getLayer("stem_conv").getWeights()[0];
+    run.model.getLayer("stem_conv").setWeights([tf.fill(w.shape, NaN)]);
+  };
+  const error = await runTraining({
+    ...run,
+    ...data,
+    sink: memorySink(),
+    curves: false,
+    afterStep: (s) => poison(s.step),
+  }).then(() => null, (e) => e);
+  assert.ok(error instanceof NonFiniteLossError, String(error));
+  assert.ok(isUserError(error));
+  assert.equal(error.message.split("\n").length, 1);
+  assert.match(error.message, /NaN\/infinite in epoch 2 at step 6/);
+  assert.match(error.message, /step-00000004/);
+  assert.match(error.message, /--resume/);
+
+  const ckpt = (await latestCheckpoint(run.runDir))!;
+  assert.match(ckpt, /step-00000004$/);
+  const weights = await readWeights(join(ckpt, "model.json"));
+  for (const [name, t] of Object.entries(weights)) {
+    assert.ok(t.dataSync().every(Number.isFinite), `${name} has non-finite values`);
+  }
+  assert.equal((await readMetrics(run.runDir)).length, 1, "epoch 1 finished, epoch 2 did not");
+});
