@@ -1,12 +1,14 @@
 /**
  * The wasm conv backward kernels against the cpu backend, called directly through the kernel registry
  * on a table of shapes: kernels 1/2/3/5/7 (and non-square), strides 1/2/3, same/valid/explicit padding
- * (including padding wider than the kernel), odd sizes, unused trailing rows, batch 1 and 2; and the
- * forward convs, whose "same" padding the project rewrites (stock XNNPACK SAME is wrong for 3×1, s=2).
+ * (including padding wider than the kernel), odd sizes, unused trailing rows, batch 1 and 2; the weight
+ * gradient through both its paths (im2col and the identity conv); and the forward convs, whose "same"
+ * padding the project rewrites (stock XNNPACK SAME is wrong for a 3×1 filter with stride 2).
  * Each case also checks that wasm leaks no tensors or data ids. Tolerance: relErr ≤ 1e-5.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { ok as assert } from "node:assert/strict";
+import { backpropFilterPath } from "../../src/backend/wasm/conv2d_backprop_filter.ts";
 import { compareWithCpu, rand, TOLERANCE } from "./helpers.ts";
 
 type Pad = "same" | "valid" | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -54,16 +56,23 @@ const outShape = (c: Case) => {
   return probe.shape;
 };
 
-Deno.test("Conv2DBackpropFilter on wasm matches cpu", async () => {
-  for (const [i, c] of CASES.entries()) {
-    const err = await compareWithCpu(() => {
-      const x = rand(c.x, 10 + i), dy = rand(outShape(c), 50 + i);
-      const attrs = { strides: c.s, pad: c.pad, dataFormat: "NHWC", filterShape: [...c.k, c.x[3], c.co] };
-      return tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs as never) as tf.Tensor;
-    });
-    assert(err <= TOLERANCE, `${label(c)}: relErr ${err}`);
-  }
-});
+for (const path of ["im2col", "conv"] as const) {
+  Deno.test(`Conv2DBackpropFilter on wasm matches cpu (${path} path)`, async () => {
+    backpropFilterPath.force = path;
+    try {
+      for (const [i, c] of CASES.entries()) {
+        const err = await compareWithCpu(() => {
+          const x = rand(c.x, 10 + i), dy = rand(outShape(c), 50 + i);
+          const attrs = { strides: c.s, pad: c.pad, dataFormat: "NHWC", filterShape: [...c.k, c.x[3], c.co] };
+          return tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs as never) as tf.Tensor;
+        });
+        assert(err <= TOLERANCE, `${label(c)}: relErr ${err}`);
+      }
+    } finally {
+      backpropFilterPath.force = undefined;
+    }
+  });
+}
 
 Deno.test("Conv2DBackpropInput on wasm matches cpu", async () => {
   for (const [i, c] of CASES.entries()) {

@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { conv2dExplicit } from "./conv_explicit.ts";
 import { alloc, type BackendWasm, heap, withTemps } from "./kernel_util.ts";
+import { block2d } from "./transpose.ts";
 
 /** One axis of one phase: its length, first tap, tap count and padding of dy. */
 interface Phase {
@@ -46,15 +47,13 @@ function subFilter(
   const [, kw, ci, co] = filter.shape;
   const out = alloc(backend, [ph.taps, pw.taps, co, ci]);
   const src = heap(backend, filter), dst = heap(backend, out);
-  let d = 0;
+  const slab = ci * co;
+  // Each tap's [Ci,Co] slab becomes [Co,Ci]: a blocked transpose (a strided gather thrashes the cache).
   for (let j = 0; j < ph.taps; j++) {
     const khIdx = ph.k0 + s[0] * (ph.taps - 1 - j);
     for (let l = 0; l < pw.taps; l++) {
       const kwIdx = pw.k0 + s[1] * (pw.taps - 1 - l);
-      const base = (khIdx * kw + kwIdx) * ci * co;
-      for (let o = 0; o < co; o++) {
-        for (let i = 0; i < ci; i++) dst[d++] = src[base + i * co + o];
-      }
+      block2d(src, dst, (khIdx * kw + kwIdx) * slab, (j * pw.taps + l) * slab, co, ci, co, ci);
     }
   }
   return out;

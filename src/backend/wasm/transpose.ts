@@ -34,7 +34,7 @@ export function collapsePerm(
 }
 
 /** dst[dBase + j + i·da] = src[sBase + i + j·sb] for i < na, j < nb, in cache-sized blocks. */
-function block2d(
+export function block2d(
   src: HeapArray,
   dst: HeapArray,
   sBase: number,
