@@ -1,13 +1,21 @@
 /**
- * `deno task bench [--quick] [--backends wasm,cpu,...] [--graphs small64,attention224] [--out DIR]`:
+ * `deno task bench [--quick] [--kernels] [--backends wasm,cpu,...] [--graphs small64,attention224] [--out DIR]`:
  * training-step throughput of the paper's attention MTL graph at 224×224 and the small-trunk attention
  * graph at 64×64, on wasm with the project's kernels, stock cpu (timed small, scaled by FLOPs) and the
  * native / WebGPU backends where they load. Writes `<out>/bench-<time>.json` and `<out>/latest.json`.
- * `--quick` (one step each, batch 1 at 224) finishes within a minute on 2 cores.
+ * `--quick` (one step each, batch 1 at 224) finishes within a minute on 2 cores. `--kernels` times the
+ * project's wasm kernels against the stock ones instead.
  */
 import { join } from "node:path";
 import { compileGraphFile } from "../compiler/model.ts";
-import { BACKEND_NAMES, type BackendName, parseBackendName } from "../backend/mod.ts";
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  describeBackend,
+  parseBackendName,
+  useBackend,
+} from "../backend/mod.ts";
+import { type KernelTiming, kernelTimings } from "../../bench/kernels.ts";
 import { chooseMicroBatch } from "../train/accumulate.ts";
 import { type BenchGraph, runBench } from "../../bench/run.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
@@ -15,7 +23,8 @@ import { UserError } from "../util/errors.ts";
 import { parseArgs } from "./args.ts";
 import { runMain } from "./main.ts";
 
-const USAGE = "deno task bench [--quick] [--backends wasm,cpu,tensorflow-gpu,tensorflow,webgpu] " +
+const USAGE =
+  "deno task bench [--quick] [--kernels] [--backends wasm,cpu,tensorflow-gpu,tensorflow,webgpu] " +
   "[--graphs small64,attention224] [--out out/bench]";
 type Concrete = Exclude<BackendName, "auto">;
 const DEFAULT_BACKENDS: Concrete[] = ["wasm", "tensorflow-gpu", "tensorflow", "webgpu", "cpu"];
@@ -52,6 +61,7 @@ function list(value: string | undefined, flag: string): string[] | undefined {
 export async function benchCommand(args: string[]): Promise<void> {
   const { values } = parseArgs(args, {
     quick: { type: "boolean", default: false },
+    kernels: { type: "boolean", default: false },
     backends: { type: "string" },
     graphs: { type: "string" },
     out: { type: "string", default: join("out", "bench") },
@@ -76,6 +86,17 @@ export async function benchCommand(args: string[]): Promise<void> {
 
   const started = new Date();
   const t0 = performance.now();
+  if (values.kernels) {
+    console.log(describeBackend(await useBackend("wasm")));
+    const timings = kernelTimings(values.quick!);
+    for (const k of timings) console.log(kernelLine(k));
+    await writeJson(values.out!, started, {
+      date: started.toISOString(),
+      quick: values.quick,
+      kernels: timings,
+    });
+    return;
+  }
   console.log(
     `bench${values.quick ? " --quick" : ""}: ${graphs.map((g) => `${g.id} (batch ${g.batch})`).join(", ")}`,
   );
@@ -104,12 +125,31 @@ export async function benchCommand(args: string[]): Promise<void> {
       "effective GFLOP/s = 3 × forward FLOPs (convolutions and dense layers, 2 per multiply-add) per step time",
     ...result,
   };
+  const file = await writeJson(values.out!, started, json);
+  console.log(`\nwrote ${file} (${seconds.toFixed(0)} s)`);
+}
+
+/** Writes `<out>/bench-<time>.json` (kernels-<time>.json for --kernels) and `<out>/latest*.json`. */
+async function writeJson(out: string, started: Date, json: Record<string, unknown>): Promise<string> {
   const stamp = started.toISOString().replace(/[:.]/g, "-");
+  const prefix = "kernels" in json ? "kernels" : "bench";
   const text = JSON.stringify(json, null, 2) + "\n";
-  await Deno.mkdir(values.out!, { recursive: true });
-  await writeFileAtomic(join(values.out!, `bench-${stamp}.json`), text);
-  await writeFileAtomic(join(values.out!, "latest.json"), text);
-  console.log(`\nwrote ${join(values.out!, `bench-${stamp}.json`)} (${seconds.toFixed(0)} s)`);
+  await Deno.mkdir(out, { recursive: true });
+  const file = join(out, `${prefix}-${stamp}.json`);
+  await writeFileAtomic(file, text);
+  await writeFileAtomic(join(out, prefix === "bench" ? "latest.json" : "latest-kernels.json"), text);
+  return file;
+}
+
+function kernelLine(k: KernelTiming): string {
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const parts = [`${k.name.padEnd(22)} ${k.shape.padEnd(40)} ${ms(k.projectMs).padStart(9)}`];
+  if (k.gflops !== undefined) parts.push(`${k.gflops.toFixed(1)} GFLOP/s`);
+  if (k.forwardConvMs !== undefined) parts.push(`forward conv ${ms(k.forwardConvMs)}`);
+  if (k.stockMs !== undefined) {
+    parts.push(`stock ${ms(k.stockMs)} (${(k.stockMs / k.projectMs).toFixed(1)}x)`);
+  }
+  return parts.join(" | ");
 }
 
 if (import.meta.main) runMain(() => benchCommand(Deno.args));
