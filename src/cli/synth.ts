@@ -46,15 +46,17 @@ if (import.meta.main) {
     const count = intFlag("count", values.count as string | undefined, 2000, 10, 10_000_000);
     const size = intFlag("size", values.size as string | undefined, 64, 16, 1024);
     const seed = intFlag("seed", values.seed as string | undefined, 1, -(2 ** 31), 2 ** 31 - 1);
+    const tty = Deno.stderr.isTerminal();
     const s = await generateSynth({
       out,
       count,
       size,
       seed,
-      onProgress: (done, total) =>
-        Deno.stderr.writeSync(new TextEncoder().encode(`\rrendered ${done}/${total}`)),
+      onProgress: tty
+        ? (done, total) => Deno.stderr.writeSync(new TextEncoder().encode(`\rrendered ${done}/${total}`))
+        : undefined,
     });
-    console.error("");
+    if (tty) console.error("");
     const pos = Object.entries(s.positives).map(([a, p]) => `${a} ${(100 * p).toFixed(0)}%`).join(", ");
     console.log(
       `wrote ${s.count} faces (${size}×${size}) to ${out} in ${(s.ms / 1000).toFixed(1)} s; ` +

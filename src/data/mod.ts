@@ -31,5 +31,8 @@ export type {
 export { SPLITS } from "./types.ts";
 export { openDataset } from "./open.ts";
 export { loadImages } from "./images.ts";
-export { batchCount, batches } from "./batches.ts";
+export { batchCount, batches, epochOrder } from "./batches.ts";
 export { prefetch } from "./prefetch.ts";
+export { DEFAULT_ATTRIBUTES } from "./heads.ts";
+export { splitCounts } from "./validate.ts";
+export { ensureSynth, generateSynth, type SynthOptions, type SynthSummary } from "./synth/generate.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadImages, openDataset } from "../../src/data/mod.ts";
 import { LABEL_NOISE, sampleFace } from "../../src/data/synth/face.ts";
-import { generateSynth, renderFace } from "../../src/data/synth/generate.ts";
+import { ensureSynth, generateSynth, renderFace } from "../../src/data/synth/generate.ts";
 import { tempDir } from "./fixtures.ts";
 
 Deno.test("synth: the same seed gives identical bytes; another seed differs", async () => {
@@ -27,6 +27,11 @@ Deno.test("synth: the same seed gives identical bytes; another seed differs", as
     assert.deepEqual(ds.notes, []);
     const set = await loadImages(ds, "train", { size: 16, crop: "box" }, { cacheDir: join(dir, "cache") });
     assert.equal(set.count, 16);
+
+    // ensureSynth regenerates only when the settings differ.
+    assert.equal(await ensureSynth({ out: join(dir, "a"), count: 20, size: 32, seed: 5 }), false);
+    assert.equal(await ensureSynth({ out: join(dir, "a"), count: 12, size: 32, seed: 5 }), true);
+    assert.equal((await Deno.readTextFile(join(dir, "a", "list_attr_celeba.txt"))).split("\n")[0], "12");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

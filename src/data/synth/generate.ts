@@ -6,6 +6,9 @@ import { Rng } from "../rng.ts";
 import { type FaceParams, LABEL_NOISE, sampleFace, SYNTH_ATTRIBUTES } from "./face.ts";
 import { faceSvg } from "./svg.ts";
 
+/** Version tag of the generator, recorded in synth.json; bump when images or labels change. */
+export const GENERATOR = "synthetic faces v1";
+
 /** Options of {@link generateSynth}. */
 export interface SynthOptions {
   /** Output folder (CelebA layout is written inside). */
@@ -123,6 +126,27 @@ export async function generateSynth(o: SynthOptions): Promise<SynthSummary> {
   await writeFileAtomic(join(o.out, "list_eval_partition.txt"), partition);
   await writeFileAtomic(join(o.out, "list_attr_celeba.txt"), table(false));
   return { out: o.out, count: o.count, splits, positives, ms: performance.now() - t0 };
+}
+
+/**
+ * Makes sure `o.out` holds the synthetic set for these settings: when its `synth.json` records the
+ * same seed, count and size (and the label file exists) nothing is done; otherwise it is generated.
+ * Returns whether it was generated.
+ */
+export async function ensureSynth(o: SynthOptions): Promise<boolean> {
+  try {
+    const meta = JSON.parse(await Deno.readTextFile(join(o.out, "synth.json")));
+    await Deno.stat(join(o.out, "list_attr_celeba.txt"));
+    if (
+      meta.generator === GENERATOR && meta.seed === o.seed && meta.count === o.count && meta.size === o.size
+    ) {
+      return false;
+    }
+  } catch {
+    // Missing or unreadable: generate.
+  }
+  await generateSynth(o);
+  return true;
 }
 
 /**
