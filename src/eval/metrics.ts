@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { batches } from "../data/mod.ts";
 import type { ImageSet } from "../data/mod.ts";
-import { crossEntropy } from "../train/loss.ts";
+import { crossEntropy, headOutputs } from "../train/loss.ts";
 
 /** A head as evaluation needs it. */
 export interface EvalHead {
@@ -37,11 +37,6 @@ export interface EvalResult {
 export function meanOf(values: Record<string, number>): number {
   const v = Object.values(values);
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
-}
-
-/** Per-head outputs of a model as an array (a one-head model returns a single tensor). */
-export function headOutputs(out: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
-  return Array.isArray(out) ? out : [out];
 }
 
 /**

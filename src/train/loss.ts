@@ -8,14 +8,15 @@ import * as tf from "@tensorflow/tfjs";
 import type { HeadConfig } from "./config.ts";
 
 /**
- * Added to probabilities before the log, so that a probability of 0 costs -log ε instead of ∞.
- * (Not a clip: clipping turns a NaN output into ε on some backends and would hide a diverged run.)
+ * Smoothing of the log: CE = -log(p + ε) + log(1 + ε) (1 + ε rounded to float32), so p = 0 costs about
+ * -log ε ≈ 16 instead of ∞ and p = 1 costs exactly 0. (Not a clip: clipping turns a NaN output into ε on some backends and would hide a
+ * diverged run; NaN passes through this.)
  */
 export const LOG_EPSILON = 1e-7;
 
 /** What one forward pass contributes. */
 export interface LossTerms {
-  /** Σ_h λ_h · Σ_b CE_hb / `denominator`: the value to differentiate. */
+  /** Σ_h λ_h · Σ_b CE_hb / `denominator` (the pass's size: its mean loss), the value to differentiate. */
   total: tf.Scalar;
   /** Per head: Σ_b CE_hb (unweighted), shape [H]. */
   lossSums: tf.Tensor1D;
@@ -23,19 +24,23 @@ export interface LossTerms {
   correct: tf.Tensor1D;
 }
 
+/** Per-head outputs of a model as an array (a one-head model returns a single tensor). */
+export function headOutputs(out: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+  return Array.isArray(out) ? out : [out];
+}
+
 /** Cross-entropy per example of softmax outputs `probs` [B, C] against int labels [B]. */
 export function crossEntropy(probs: tf.Tensor, labels: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
     const oneHot = tf.oneHot(labels, probs.shape[1]!);
-    const logp = tf.log(tf.add(probs, LOG_EPSILON));
+    const logp = tf.sub(tf.log(tf.add(probs, LOG_EPSILON)), Math.log(Math.fround(1 + LOG_EPSILON)));
     return tf.neg(tf.sum(tf.mul(oneHot, logp), -1)) as tf.Tensor1D;
   });
 }
 
 /**
  * Loss terms of one (micro-)batch. `outputs[i]` is head i's softmax; `labels[i]` its class indices.
- * `denominator` is the size of the whole batch the gradient step averages over, so that the gradients
- * of micro-batches add up to the gradient of the batch mean.
+ * `denominator` is normally the number of examples in the pass, making `total` the pass's mean loss.
  */
 export function lossTerms(
   outputs: tf.Tensor[],

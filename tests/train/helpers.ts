@@ -3,6 +3,7 @@
  * synthetic face set in CelebA layout (generated once per process into a temp dir), and a quiet
  * progress sink.
  */
+import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { useBackend } from "../../src/backend/mod.ts";
 import { generateSynth } from "../../src/data/synth/generate.ts";
@@ -12,10 +13,9 @@ export const TINY_TMTL = new URL("./fixtures/tiny_tmtl.ts", import.meta.url).pat
 export const TINY_ATTENTION = new URL("./fixtures/tiny_attention_mtl.ts", import.meta.url).pathname;
 export const RESNET50_KERAS = new URL("./fixtures/resnet50_keras.ts", import.meta.url).pathname;
 
-let backendReady: Promise<unknown> | undefined;
-/** Sets the wasm backend (with the project's training kernels) once per process. */
-export function wasmBackend(): Promise<unknown> {
-  return backendReady ??= useBackend("wasm");
+/** Makes wasm (with the project's training kernels) the current backend. */
+export async function wasmBackend(): Promise<void> {
+  if (tf.getBackend() !== "wasm") await useBackend("wasm");
 }
 
 let fixture: Promise<string> | undefined;
