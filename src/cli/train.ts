@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { backendFromArgs, describeBackend, useBackend } from "../backend/mod.ts";
-import { generateSynth } from "../data/synth/generate.ts";
+import { ensureSynth } from "../data/mod.ts";
 import { chooseMicroBatch } from "../train/accumulate.ts";
 import { formatDuration } from "../util/progress.ts";
 import { UserError } from "../util/errors.ts";
@@ -40,12 +40,16 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Generates data/synth with the data module's defaults (2000 faces, 64×64, seed 1) when it is missing. */
-async function ensureSynth(dir: string): Promise<void> {
+/**
+ * Generates data/synth with the data module's defaults (2000 faces, 64×64, seed 1) when it holds no set;
+ * a set already there (perhaps made with other `data:synth` settings) is used as it is.
+ */
+async function synthIfMissing(dir: string): Promise<void> {
   if (await exists(join(dir, "list_attr_celeba.txt"))) return;
   console.log(`${dir} not found: generating the synthetic face set there (2000 faces, 64×64, seed 1)…`);
-  const s = await generateSynth({ out: dir, count: 2000, size: 64, seed: 1 });
-  console.log(`wrote ${s.count} faces in ${(s.ms / 1000).toFixed(1)} s`);
+  const t0 = performance.now();
+  await ensureSynth({ out: dir, count: 2000, size: 64, seed: 1 });
+  console.log(`done in ${formatDuration((performance.now() - t0) / 1000)}`);
 }
 
 /** Trunk kind for the micro-batch memory model: the small trunk or (conservatively) ResNet50. */
@@ -96,7 +100,7 @@ async function main(args: string[]): Promise<void> {
           `on this CPU even at 64×64; name it to train it.`,
       );
     }
-    if (data === DEFAULT_DATA) await ensureSynth(data);
+    if (data === DEFAULT_DATA) await synthIfMissing(data);
     const chosen = await useBackend(backendName);
     console.log(describeBackend(chosen));
     const microFlag = intFlag(values, "micro-batch");

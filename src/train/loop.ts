@@ -139,6 +139,8 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
       }
     }
 
+    progress.status(`validating on ${o.val.count} images…`);
+    const v0 = performance.now();
     const val = evaluate(o.model, o.val, cfg.heads, Math.max(cfg.microBatch, 16));
     const record: EpochRecord = {
       epoch,
@@ -152,6 +154,7 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
       meanValAccuracy: val.meanAccuracy,
       imagesPerSecond: sums.count / Math.max(sums.seconds, 1e-9),
       seconds: sums.seconds,
+      valSeconds: (performance.now() - v0) / 1000,
     };
     await appendMetrics(o.runDir, record);
     records.push(record);

@@ -27,6 +27,8 @@ export interface EpochRecord {
   imagesPerSecond: number;
   /** Seconds of training steps in the epoch (validation excluded). */
   seconds: number;
+  /** Seconds the validation pass took. */
+  valSeconds: number;
 }
 
 /** The stored config of a run: the training configuration plus when and how it was made. */

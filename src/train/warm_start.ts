@@ -39,9 +39,22 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** The newest run (by the time of its config.json) among the sub-directories of `dir`. */
+async function newestRun(dir: string): Promise<string | null> {
+  let best: { path: string; time: number } | null = null;
+  for await (const e of Deno.readDir(dir)) {
+    if (!e.isDirectory) continue;
+    const path = join(dir, e.name);
+    const time = await Deno.stat(join(path, "config.json")).then((s) => s.mtime?.getTime() ?? 0, () => -1);
+    if (time >= 0 && (!best || time > best.time)) best = { path, time };
+  }
+  return best?.path ?? null;
+}
+
 /**
  * The model.json behind `from`: a model.json file; a directory holding one; a run directory (its
- * `best/` model, else its latest checkpoint); or a checkpoint directory.
+ * `best/` model, else its latest checkpoint); a checkpoint directory; or a graph's folder of runs
+ * (`runs/tmtl`: its newest run).
  */
 export async function resolveModelSource(from: string): Promise<string> {
   if (from.endsWith(".json")) {
@@ -56,6 +69,8 @@ export async function resolveModelSource(from: string): Promise<string> {
   }
   const ckpt = await latestCheckpoint(from);
   if (ckpt) return join(ckpt, MODEL_FILE);
+  const run = (await Deno.stat(from)).isDirectory ? await newestRun(from) : null;
+  if (run) return await resolveModelSource(run);
   throw new UserError(from, "no model.json here, and no best/ model or checkpoint of a run");
 }
 

@@ -101,6 +101,13 @@ export class EpochProgress {
     this.#drawn = true;
   }
 
+  /** On a terminal, replaces the bar with a short status (e.g. "validating…") until the next draw. */
+  status(text: string): void {
+    if (!this.sink.isTerminal) return;
+    this.sink.write(`\r\x1b[K${this.label} ${text}`);
+    this.#drawn = true;
+  }
+
   /** Clears the bar (on a terminal) and prints `summary` as the epoch's line. */
   finish(summary: string): void {
     this.sink.write(`${this.#drawn ? "\r\x1b[K" : ""}${summary}\n`);

@@ -18,7 +18,7 @@ async function run(name: string, args: string[]): Promise<{ code: number; stdout
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-const stable = ({ seconds: _s, imagesPerSecond: _i, ...rest }: EpochRecord) => rest;
+const stable = ({ seconds: _s, valSeconds: _v, imagesPerSecond: _i, ...rest }: EpochRecord) => rest;
 
 async function trainArgs(runs: string, id: string): Promise<string[]> {
   return [

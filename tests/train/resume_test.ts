@@ -13,7 +13,7 @@ import { readWeights } from "../../src/train/io_handler.ts";
 import { fixtureData, memorySink, tempRuns, TINY_ATTENTION, wasmBackend } from "./helpers.ts";
 
 /** A record without the timing fields, which legitimately differ. */
-const stable = ({ seconds: _s, imagesPerSecond: _i, ...rest }: EpochRecord) => rest;
+const stable = ({ seconds: _s, valSeconds: _v, imagesPerSecond: _i, ...rest }: EpochRecord) => rest;
 
 function weightsOf(model: tf.LayersModel): Map<string, Float32Array> {
   return new Map(model.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));

@@ -10,7 +10,7 @@ import { graph } from "../../src/dsl/mod.ts";
 import { attributeHead, small } from "../../stdlib/mod.ts";
 import { saveModelDir } from "../../src/train/io_handler.ts";
 import { buildSeededModel } from "../../src/train/setup.ts";
-import { formatWarmStart, warmStart } from "../../src/train/warm_start.ts";
+import { formatWarmStart, resolveModelSource, warmStart } from "../../src/train/warm_start.ts";
 import { lowerToModel } from "../../src/compiler/lower.ts";
 import { RESNET50_KERAS, tempRuns, TINY_ATTENTION, TINY_TMTL, wasmBackend } from "./helpers.ts";
 
@@ -41,6 +41,25 @@ Deno.test("TMTL weights initialise the attention MTL: all shared weights match, 
       `^init-from .*model\\.json: ${source.weights.length} weights matched, 4 new, 0 skipped \\(shape mismatch\\)$`,
     ),
   );
+});
+
+Deno.test("--init-from takes a run directory (its best/ model) or a graph's folder of runs (its newest run)", async () => {
+  const runs = await tempRuns();
+  for (const [id, delay] of [["b-older", 0], ["a-newer", 20]] as const) {
+    await new Promise((r) => setTimeout(r, delay));
+    await Deno.mkdir(join(runs, "tmtl", id, "best"), { recursive: true });
+    await Deno.writeTextFile(join(runs, "tmtl", id, "best", "model.json"), "{}");
+    await Deno.writeTextFile(join(runs, "tmtl", id, "config.json"), "{}");
+  }
+  assert.equal(
+    await resolveModelSource(join(runs, "tmtl", "b-older")),
+    join(runs, "tmtl", "b-older", "best", "model.json"),
+  );
+  assert.equal(
+    await resolveModelSource(join(runs, "tmtl")),
+    join(runs, "tmtl", "a-newer", "best", "model.json"),
+  );
+  await assert.rejects(() => resolveModelSource(join(runs, "none")), /not found/);
 });
 
 Deno.test("weights with the same name but another shape are skipped and reported", async () => {
