@@ -20,7 +20,13 @@ import {
   withPermissionHint,
 } from "../train/flags.ts";
 import { runTraining } from "../train/loop.ts";
-import { loadRunData, type PreparedRun, prepareNewRun, prepareResume } from "../train/setup.ts";
+import {
+  type DecodeProgress,
+  loadRunData,
+  type PreparedRun,
+  prepareNewRun,
+  prepareResume,
+} from "../train/setup.ts";
 import { parseArgs } from "./args.ts";
 import { runMain } from "./main.ts";
 
@@ -57,6 +63,20 @@ function trunkOf(ir: { nodes: { name: string }[] }): "small" | "resnet50" {
   return ir.nodes.some((n) => n.name === "stem_conv") && !ir.nodes.some((n) => n.name === "conv1_conv")
     ? "small"
     : "resnet50";
+}
+
+/** Decoding progress: a line redrawn in place on a terminal; one line per split otherwise. */
+function decodeProgress(): DecodeProgress {
+  const tty = Deno.stdout.isTerminal();
+  const enc = new TextEncoder();
+  return (split, done, total, cached) => {
+    if (cached) return;
+    if (tty) {
+      Deno.stdout.writeSync(
+        enc.encode(`\r\x1b[Kdecoding ${split} images ${done}/${total}${done === total ? "\n" : ""}`),
+      );
+    } else if (done === 0) console.log(`decoding ${total} ${split} images…`);
+  };
 }
 
 async function main(args: string[]): Promise<void> {
@@ -123,7 +143,7 @@ async function main(args: string[]): Promise<void> {
   }
   const c = run.config;
   for (const note of run.notes) console.log(note);
-  const data = await loadRunData(c, cacheDir, (line) => console.log(line));
+  const data = await loadRunData(c, cacheDir, (line) => console.log(line), decodeProgress());
   console.log(
     `run ${run.runDir}: ${c.graphName} at ${c.inputSize}×${c.inputSize}, ${c.epochs} epochs, batch ${c.batchSize} ` +
       `(micro-batch ${c.microBatch}), adam lr ${c.optimizer.lr}` +

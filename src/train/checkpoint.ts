@@ -92,9 +92,9 @@ export async function saveCheckpoint(
   });
   await writeFileAtomic(join(root, LATEST), name + "\n");
   for await (const e of Deno.readDir(root)) {
-    if (e.isDirectory && e.name !== name && /^step-\d+$/.test(e.name)) {
-      await Deno.remove(join(root, e.name), { recursive: true });
-    }
+    // Older checkpoints, and temporary directories of writes a killed process left behind.
+    const stale = /^step-\d+$/.test(e.name) ? e.name !== name : /^\.step-\d+\.(tmp|old)-/.test(e.name);
+    if (e.isDirectory && stale) await Deno.remove(join(root, e.name), { recursive: true });
   }
   return dir;
 }

@@ -148,6 +148,30 @@ export async function replaceDir(target: string, fill: (tmpDir: string) => Promi
   }
 }
 
+/**
+ * Cleans up after a process killed inside {@link replaceDir}: puts a moved-away `target` back when the
+ * new one never arrived, and removes leftover temporary siblings.
+ */
+export async function recoverDir(target: string): Promise<void> {
+  const parent = dirname(target);
+  const prefix = `.${basename(target)}.`;
+  const leftovers: string[] = [];
+  try {
+    for await (const e of Deno.readDir(parent)) if (e.name.startsWith(prefix)) leftovers.push(e.name);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  let present = await Deno.stat(target).then(() => true, () => false);
+  for (const name of leftovers.sort()) {
+    const path = join(parent, name);
+    if (!present && name.startsWith(`${prefix}old-`)) {
+      await Deno.rename(path, target);
+      present = true;
+    } else await Deno.remove(path, { recursive: true });
+  }
+}
+
 /** Saves a model as `dir/model.json` + `dir/weights.bin`, replacing `dir` whole. */
 export async function saveModelDir(model: tf.LayersModel, dir: string): Promise<void> {
   await replaceDir(dir, async (tmp) => {

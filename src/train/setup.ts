@@ -10,7 +10,9 @@ import { type Compiled, compileFile } from "../compiler/mod.ts";
 import { lowerToModel } from "../compiler/lower.ts";
 import { type ImageSet, loadImages, openDataset } from "../data/mod.ts";
 import { UserError } from "../util/errors.ts";
-import { latestCheckpoint, type LoopState, restoreCheckpoint } from "./checkpoint.ts";
+import { join } from "node:path";
+import { BEST_DIR, latestCheckpoint, type LoopState, restoreCheckpoint } from "./checkpoint.ts";
+import { recoverDir } from "./io_handler.ts";
 import { type HeadConfig, resolveProtocol, type TrainConfig, type TrainOverrides } from "./config.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { withSeededRandom } from "./rng.ts";
@@ -99,6 +101,7 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
  */
 export async function prepareResume(runDir: string, epochs?: number): Promise<PreparedRun> {
   const stored = await readRunConfig(runDir);
+  await recoverDir(join(runDir, BEST_DIR));
   const ckpt = await latestCheckpoint(runDir);
   if (!ckpt) {
     throw new UserError(runDir, "no checkpoint to resume from (the run stopped before its first one)");
@@ -127,11 +130,15 @@ export async function prepareResume(runDir: string, epochs?: number): Promise<Pr
   };
 }
 
-/** The train and validation images of a run's dataset at its input size. */
+/** Decoding progress of one split (see the data layer's `LoadProgress`). */
+export type DecodeProgress = (split: "train" | "val", done: number, total: number, cached: boolean) => void;
+
+/** The train and validation images of a run's dataset at its input size (decoded once, then cached). */
 export async function loadRunData(
   config: Pick<TrainConfig, "data" | "heads" | "skipBad" | "inputSize">,
   cacheDir: string,
   log: (line: string) => void = () => {},
+  progress?: DecodeProgress,
 ): Promise<{ train: ImageSet; val: ImageSet }> {
   const ds = await openDataset(config.data, headRequests(config.heads), { skipBad: config.skipBad });
   for (const n of ds.notes) log(n);
@@ -139,8 +146,16 @@ export async function loadRunData(
     log(`skipped ${ds.problems.length} bad rows/images (first: ${ds.problems[0].where})`);
   }
   const pre = { size: config.inputSize, crop: "box" as const };
-  const train = await loadImages(ds, "train", pre, { cacheDir });
-  const val = await loadImages(ds, "val", pre, { cacheDir });
+  const load = async (split: "train" | "val") => {
+    const set = await loadImages(ds, split, pre, {
+      cacheDir,
+      onProgress: (p) => progress?.(split, p.done, p.total, p.cached),
+    });
+    if (set.decoded > 0) log(`decoded ${set.decoded} ${split} images (cached in ${cacheDir} for next time)`);
+    return set;
+  };
+  const train = await load("train");
+  const val = await load("val");
   log(
     `data ${config.data}: ${train.count} train, ${val.count} val images at ${config.inputSize}×${config.inputSize}`,
   );
