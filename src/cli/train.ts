@@ -143,7 +143,13 @@ async function main(args: string[]): Promise<void> {
   }
   const c = run.config;
   for (const note of run.notes) console.log(note);
-  const data = await loadRunData(c, cacheDir, (line) => console.log(line), decodeProgress());
+  const data = await loadRunData(c, cacheDir, (line) => console.log(line), decodeProgress()).catch(
+    async (e) => {
+      // A new run whose data cannot be read leaves nothing behind (its folder holds only config.json).
+      if (!values.resume) await Deno.remove(run.runDir, { recursive: true }).catch(() => {});
+      throw e;
+    },
+  );
   console.log(
     `run ${run.runDir}: ${c.graphName} at ${c.inputSize}×${c.inputSize}, ${c.epochs} epochs, batch ${c.batchSize} ` +
       `(micro-batch ${c.microBatch}), adam lr ${c.optimizer.lr}` +

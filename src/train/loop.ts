@@ -13,7 +13,14 @@ import { batchCount, batches, type ImageSet } from "../data/mod.ts";
 import { evaluate } from "../eval/metrics.ts";
 import { UserError } from "../util/errors.ts";
 import { EpochProgress, type ProgressSink, stdoutSink } from "../util/progress.ts";
-import { emptySums, type LoopState, saveBest, saveCheckpoint } from "./checkpoint.ts";
+import {
+  emptySums,
+  type EpochSums,
+  latestCheckpoint,
+  type LoopState,
+  saveBest,
+  saveCheckpoint,
+} from "./checkpoint.ts";
 import { lrAt, type TrainConfig } from "./config.ts";
 import { writeCurves } from "./curves.ts";
 import { setLearningRate } from "./optimizer.ts";
@@ -71,6 +78,12 @@ export interface LoopResult {
 const perHead = (names: string[], f: (i: number) => number) =>
   Object.fromEntries(names.map((n, i) => [n, f(i)]));
 
+/** Running loss and accuracy per head, for the progress bar. */
+const runningHeads = (names: string[], s: EpochSums) =>
+  Object.fromEntries(
+    names.map((n, i) => [n, { loss: s.lossSums[i] / s.count, accuracy: s.correct[i] / s.count }]),
+  );
+
 /** Runs (or continues) training to the configured number of epochs. */
 export async function runTraining(o: LoopOptions): Promise<LoopResult> {
   const cfg = o.config;
@@ -81,7 +94,7 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
   const shiftPx = Math.round(cfg.augment.shift * o.train.size);
   let state: LoopState = o.start ??
     { step: 0, epoch: 1, batch: 0, seed: cfg.seed, sums: emptySums(names.length), best: null };
-  let lastCheckpoint: string | null = null;
+  let lastCheckpoint = await latestCheckpoint(o.runDir);
   let curvesFailed = false;
 
   for (let epoch = state.epoch; epoch <= cfg.epochs; epoch++) {
@@ -123,12 +136,7 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
       progress.update(state.batch, {
         imagesPerSecond: sums.count / Math.max(sums.seconds, 1e-9),
         loss: sums.weightedLoss / sums.count,
-        heads: Object.fromEntries(
-          names.map((
-            n,
-            i,
-          ) => [n, { loss: sums.lossSums[i] / sums.count, accuracy: sums.correct[i] / sums.count }]),
-        ),
+        heads: runningHeads(names, sums),
         etaSeconds: ((o.train.count - (state.batch * cfg.batchSize)) / sums.count) * sums.seconds,
       });
       if (o.stopAfterSteps !== undefined && state.step >= o.stopAfterSteps) {

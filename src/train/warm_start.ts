@@ -91,7 +91,9 @@ export async function warmStart(
   heads: readonly string[],
 ): Promise<WarmStartReport> {
   const source = await resolveModelSource(from);
-  const weights = await readWeights(source);
+  const raw = await readWeights(source);
+  // Some converters keep TensorFlow's ":0" output suffix on weight names.
+  const weights = Object.fromEntries(Object.entries(raw).map(([k, t]) => [k.replace(/:0$/, ""), t]));
   const report: WarmStartReport = {
     source,
     matched: [],
@@ -127,7 +129,7 @@ export async function warmStart(
     }
     report.unused = Object.keys(weights).filter((k) => !used.has(k)).length;
   } finally {
-    tf.dispose(Object.values(weights));
+    tf.dispose(Object.values(raw));
   }
   return report;
 }
