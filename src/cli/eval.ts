@@ -10,12 +10,12 @@ import {
   describeBackend,
   useBackend,
 } from "../backend/mod.ts";
-import { loadImages, openDataset, type Split, SPLITS } from "../data/mod.ts";
-import { type EvalResult, evaluate } from "../eval/metrics.ts";
+import { type Split, SPLITS } from "../data/mod.ts";
+import type { EvalResult } from "../eval/metrics.ts";
+import { accuracies, evaluateRun } from "../eval/evaluate_run.ts";
 import { accuracyTable } from "../eval/table.ts";
 import { intFlag, withPermissionHint } from "../train/flags.ts";
-import { loadRun, type RunWeights } from "../train/load_run.ts";
-import { headRequests } from "../train/setup.ts";
+import type { RunWeights } from "../train/load_run.ts";
 import { UserError } from "../util/errors.ts";
 import { parseArgs } from "./args.ts";
 import { runMain } from "./main.ts";
@@ -67,15 +67,14 @@ async function main(args: string[]): Promise<void> {
 
   const rows: { name: string; data: string; result: EvalResult }[] = [];
   for (const dir of positionals) {
-    const run = await loadRun(dir, weights);
-    const data = (values.data as string | undefined) ?? run.config.data;
-    const ds = await openDataset(data, headRequests(run.config.heads), { skipBad: run.config.skipBad });
-    const set = await loadImages(ds, split, { size: run.config.inputSize, crop: "box" }, {
-      cacheDir: (values.cache as string | undefined) ?? ".cache/data",
+    const r = await evaluateRun(dir, {
+      data: values.data as string | undefined,
+      split,
+      weights,
+      batchSize,
+      cacheDir: values.cache as string | undefined,
     });
-    const result = evaluate(run.model, set, run.config.heads, batchSize);
-    rows.push({ name: run.label, data, result });
-    run.model.dispose();
+    rows.push({ name: r.label, data: r.data, result: r.result });
   }
 
   if (values.json) {
@@ -85,7 +84,7 @@ async function main(args: string[]): Promise<void> {
         data: r.data,
         split,
         count: r.result.count,
-        accuracy: Object.fromEntries(Object.entries(r.result.heads).map(([h, m]) => [h, m.accuracy])),
+        accuracy: accuracies(r.result),
         loss: Object.fromEntries(Object.entries(r.result.heads).map(([h, m]) => [h, m.loss])),
         average: r.result.meanAccuracy,
       })),
@@ -98,7 +97,7 @@ async function main(args: string[]): Promise<void> {
   console.log(`\nAccuracy (%) on the ${split} split of ${sources.join(", ")}, ${weights} weights:\n`);
   console.log(accuracyTable(rows.map((r) => ({
     name: r.name,
-    accuracy: Object.fromEntries(Object.entries(r.result.heads).map(([h, m]) => [h, m.accuracy])),
+    accuracy: accuracies(r.result),
   }))));
 }
 

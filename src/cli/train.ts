@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { backendFromArgs, describeBackend, useBackend } from "../backend/mod.ts";
 import { ensureSynth } from "../data/mod.ts";
-import { chooseMicroBatch } from "../train/accumulate.ts";
+import { autoMicroBatch } from "../train/accumulate.ts";
 import { formatDuration } from "../util/progress.ts";
 import { UserError } from "../util/errors.ts";
 import {
@@ -19,14 +19,8 @@ import {
   TRAIN_USAGE,
   withPermissionHint,
 } from "../train/flags.ts";
-import { runTraining } from "../train/loop.ts";
-import {
-  type DecodeProgress,
-  loadRunData,
-  type PreparedRun,
-  prepareNewRun,
-  prepareResume,
-} from "../train/setup.ts";
+import { executeRun } from "../train/run.ts";
+import { type DecodeProgress, type PreparedRun, prepareNewRun, prepareResume } from "../train/setup.ts";
 import { parseArgs } from "./args.ts";
 import { runMain } from "./main.ts";
 
@@ -56,13 +50,6 @@ async function synthIfMissing(dir: string): Promise<void> {
   const t0 = performance.now();
   await ensureSynth({ out: dir, count: 2000, size: 64, seed: 1 });
   console.log(`done in ${formatDuration((performance.now() - t0) / 1000)}`);
-}
-
-/** Trunk kind for the micro-batch memory model: the small trunk or (conservatively) ResNet50. */
-function trunkOf(ir: { nodes: { name: string }[] }): "small" | "resnet50" {
-  return ir.nodes.some((n) => n.name === "stem_conv") && !ir.nodes.some((n) => n.name === "conv1_conv")
-    ? "small"
-    : "resnet50";
 }
 
 /** Decoding progress: a line redrawn in place on a terminal; one line per split otherwise. */
@@ -131,8 +118,7 @@ async function main(args: string[]): Promise<void> {
       runId: values["run-id"] as string | undefined,
       inputSize,
       overrides: overridesFromFlags(values),
-      microBatch: microFlag ??
-        ((ir, batch) => chooseMicroBatch(ir.input[0], chosen.name, { trunk: trunkOf(ir), maxBatch: batch })),
+      microBatch: microFlag ?? autoMicroBatch(chosen.name),
       seed: intFlag(values, "seed", 0, 2 ** 32 - 1) ?? 1,
       checkpointEvery: intFlag(values, "checkpoint-every", 0) ?? 50,
       backend: chosen.name,
@@ -142,14 +128,6 @@ async function main(args: string[]): Promise<void> {
     });
   }
   const c = run.config;
-  for (const note of run.notes) console.log(note);
-  const data = await loadRunData(c, cacheDir, (line) => console.log(line), decodeProgress()).catch(
-    async (e) => {
-      // A new run whose data cannot be read leaves nothing behind (its folder holds only config.json).
-      if (!values.resume) await Deno.remove(run.runDir, { recursive: true }).catch(() => {});
-      throw e;
-    },
-  );
   console.log(
     `run ${run.runDir}: ${c.graphName} at ${c.inputSize}×${c.inputSize}, ${c.epochs} epochs, batch ${c.batchSize} ` +
       `(micro-batch ${c.microBatch}), adam lr ${c.optimizer.lr}` +
@@ -159,11 +137,13 @@ async function main(args: string[]): Promise<void> {
   );
   console.log(`stop any time; continue with: deno task train --resume ${run.runDir}`);
   const t0 = performance.now();
-  const result = await runTraining({
-    ...run,
-    ...data,
+  const result = await executeRun(run, {
+    cacheDir,
+    decodeProgress: decodeProgress(),
     curves: !values["no-curves"],
     stopAfterSteps,
+    // A new run whose data cannot be read leaves nothing behind (its folder holds only config.json).
+    removeOnDataError: !values.resume,
   });
   const took = formatDuration((performance.now() - t0) / 1000);
   if (result.status === "stopped") {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { markdownTable } from "./markdown.ts";
 
 /** One row: a name and each head's accuracy as a fraction in [0, 1]. */
 export interface TableRow {
@@ -55,11 +56,5 @@ export function accuracyTable(rows: readonly TableRow[], o: TableOptions = {}): 
   };
   const header = [o.label ?? "Architecture", ...columns];
   const body = rows.map((r, i) => [r.name, ...values[i].map((v, c) => cell(v, c))]);
-  const widths = header.map((h, c) => Math.max(h.length, 3, ...body.map((row) => row[c].length)));
-  const line = (cells: string[]) =>
-    "| " + cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join(" | ") + " |";
-  const rule = "| " +
-    widths.map((w, c) => (c === 0 ? ":" + "-".repeat(w - 1) : "-".repeat(w - 1) + ":")).join(" | ") +
-    " |";
-  return [line(header), rule, ...body.map(line)].join("\n");
+  return markdownTable(header, body);
 }

@@ -125,3 +125,15 @@ export function chooseMicroBatch(inputSize: number, backend: string, opts: Micro
   const fits = Math.floor((memoryBudgetMiB(backend) - m.fixedMiB) / perImage);
   return Math.max(1, Math.min(fits, opts.maxBatch ?? Infinity));
 }
+
+/** Trunk kind for the micro-batch memory model: the small trunk or (conservatively) ResNet50. */
+function trunkOf(ir: { nodes: { name: string }[] }): "small" | "resnet50" {
+  const names = new Set(ir.nodes.map((n) => n.name));
+  return names.has("stem_conv") && !names.has("conv1_conv") ? "small" : "resnet50";
+}
+
+/** Chooses the micro-batch of a compiled graph on `backend` when the user gave none. */
+export function autoMicroBatch(backend: string) {
+  return (ir: { input: number[]; nodes: { name: string }[] }, batchSize: number): number =>
+    chooseMicroBatch(ir.input[0], backend, { trunk: trunkOf(ir), maxBatch: batchSize });
+}

@@ -1,0 +1,46 @@
+/**
+ * Evaluating a trained run on a split of a dataset: the `eval` command, `demo` and `experiment` share it.
+ *
+ * @module
+ */
+import { loadImages, openDataset, type Split } from "../data/mod.ts";
+import { loadRun, type RunWeights } from "../train/load_run.ts";
+import { headRequests } from "../train/setup.ts";
+import { type EvalResult, evaluate } from "./metrics.ts";
+
+/** Where and how to evaluate. */
+export interface EvaluateRunOptions {
+  /** Dataset (default: the run's own, from its config.json). */
+  data?: string;
+  split?: Split;
+  weights?: RunWeights;
+  batchSize?: number;
+  cacheDir?: string;
+}
+
+/** One run's evaluation, labelled as tables name it (`<graph>/<id>`). */
+export interface RunEvaluation {
+  label: string;
+  data: string;
+  result: EvalResult;
+}
+
+/** Loads a run's model, evaluates it on the split, and frees the model. */
+export async function evaluateRun(runDir: string, o: EvaluateRunOptions = {}): Promise<RunEvaluation> {
+  const run = await loadRun(runDir, o.weights ?? "best");
+  try {
+    const data = o.data ?? run.config.data;
+    const ds = await openDataset(data, headRequests(run.config.heads), { skipBad: run.config.skipBad });
+    const set = await loadImages(ds, o.split ?? "test", { size: run.config.inputSize, crop: "box" }, {
+      cacheDir: o.cacheDir ?? ".cache/data",
+    });
+    return { label: run.label, data, result: evaluate(run.model, set, run.config.heads, o.batchSize ?? 32) };
+  } finally {
+    run.model.dispose();
+  }
+}
+
+/** Accuracy per head of an evaluation, for tables. */
+export function accuracies(result: EvalResult): Record<string, number> {
+  return Object.fromEntries(Object.entries(result.heads).map(([h, m]) => [h, m.accuracy]));
+}
