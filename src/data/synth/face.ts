@@ -131,16 +131,16 @@ export function sampleFace(seed: number, index: number): FaceParams {
     mouthOpen = rng.range(0.3, 1);
     teeth = rng.range(0.5, 1);
   } else if (!male) {
-    mouthCurve = rng.range(-0.05, 0.5);
-    mouthOpen = rng.chance(0.2) ? rng.range(0, 0.25) : 0;
+    mouthCurve = rng.range(-0.05, 0.45);
+    mouthOpen = rng.chance(0.15) ? rng.range(0, 0.25) : 0;
     teeth = 0;
   } else if (smiling) {
-    mouthCurve = rng.range(0.3, 1);
+    mouthCurve = rng.range(0.35, 1);
     mouthOpen = rng.chance(0.15) ? rng.range(0.1, 0.4) : 0;
     teeth = mouthOpen > 0 ? rng.range(0, 0.6) : 0;
   } else {
-    mouthCurve = rng.range(-0.35, 0.15);
-    mouthOpen = rng.chance(0.6) ? rng.range(0.1, 0.5) : 0;
+    mouthCurve = rng.range(-0.35, 0.1);
+    mouthOpen = rng.chance(0.6) ? rng.range(0.1, 0.45) : 0;
     teeth = mouthOpen > 0 && rng.chance(0.3) ? rng.range(0, 0.4) : 0;
   }
   const lipstick = !male && rng.chance(0.5);

@@ -145,7 +145,7 @@ export function faceSvg(p: FaceParams, size: number): string {
 function mouthSvg(p: FaceParams, dx: number): string {
   const y = 16;
   const hw = p.mouthW;
-  const cy = y - p.mouthCurve * 3.2; // corners rise with a smile
+  const cy = y - p.mouthCurve * 4; // corners rise with a smile
   const lip = rgb(p.lip);
   const mx = dx * 1.2;
   if (p.mouthOpen <= 0.02) {
@@ -153,7 +153,7 @@ function mouthSvg(p: FaceParams, dx: number): string {
     return `<path d="M ${f(mx - hw)} ${f(cy)} Q ${f(mx)} ${f(mid + p.mouthCurve * 1.8)} ${f(mx + hw)} ${
       f(cy)
     }" ` +
-      `stroke="${lip}" stroke-width="1.5" stroke-linecap="round" fill="none"/>`;
+      `stroke="${lip}" stroke-width="1.7" stroke-linecap="round" fill="none"/>`;
   }
   const upper = y + p.mouthCurve * 0.8 - 0.3;
   const lower = y + p.mouthCurve * 2.5 + p.mouthOpen * 6.5;
