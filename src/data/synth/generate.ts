@@ -111,7 +111,7 @@ export async function generateSynth(o: SynthOptions): Promise<SynthSummary> {
     join(o.out, "synth.json"),
     JSON.stringify(
       {
-        generator: "synthetic faces v1",
+        generator: GENERATOR,
         seed: o.seed,
         count: o.count,
         size: o.size,
