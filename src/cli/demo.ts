@@ -71,7 +71,7 @@ const OPTIONS = {
 const schedule = (epochs: number, dropAfter: number) =>
   dropAfter < epochs ? [{ afterEpoch: dropAfter, lr: 1e-4 }] : [];
 
-async function main(args: string[]): Promise<void> {
+export async function demoCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs(args, OPTIONS, USAGE);
   if (values.help) return console.log(HELP);
   if (positionals.length) throw new UserError("", `demo takes no positional arguments\nusage: ${USAGE}`);
@@ -148,4 +148,4 @@ async function main(args: string[]): Promise<void> {
   console.log("\n" + text);
 }
 
-if (import.meta.main) runMain(() => withPermissionHint(() => main(Deno.args)));
+if (import.meta.main) runMain(() => withPermissionHint(() => demoCommand(Deno.args)));

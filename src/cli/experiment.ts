@@ -136,7 +136,7 @@ export function parseSeeds(text: string): number[] {
   return seeds;
 }
 
-async function main(args: string[]): Promise<void> {
+export async function experimentCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs(args, OPTIONS, USAGE);
   if (values.help) return console.log(HELP);
   if (positionals.length !== 2) throw new UserError("", `name two graph files\nusage: ${USAGE}`);
@@ -167,4 +167,4 @@ async function main(args: string[]): Promise<void> {
   console.log("\n" + report);
 }
 
-if (import.meta.main) runMain(() => withPermissionHint(() => main(Deno.args)));
+if (import.meta.main) runMain(() => withPermissionHint(() => experimentCommand(Deno.args)));
