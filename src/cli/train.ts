@@ -23,6 +23,7 @@ import { executeRun } from "../train/run.ts";
 import { type DecodeProgress, type PreparedRun, prepareNewRun, prepareResume } from "../train/setup.ts";
 import { parseArgs } from "./args.ts";
 import { runMain } from "./main.ts";
+import { exists } from "../util/fs.ts";
 
 /** What `deno task train` trains when given no graph: measured to be the CPU-friendly choice. */
 export const DEFAULT_GRAPH = "examples/small_attention_mtl.ts";
@@ -30,15 +31,6 @@ export const DEFAULT_GRAPH = "examples/small_attention_mtl.ts";
 export const DEFAULT_DATA = "data/synth";
 /** Input side of the no-argument default. */
 export const DEFAULT_INPUT_SIZE = 64;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Generates data/synth with the data module's defaults (2000 faces, 64×64, seed 1) when it holds no set;

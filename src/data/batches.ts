@@ -1,5 +1,5 @@
 import { UserError } from "../util/errors.ts";
-import { permutation, Rng } from "./rng.ts";
+import { permutation, Rng } from "../util/rng.ts";
 import type { Augment, Batch, BatchOptions, ImageSet } from "./types.ts";
 
 /** Stream tags so that order and augmentation draw from independent generators. */

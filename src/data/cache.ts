@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { runPool } from "./pool.ts";
-import { hashString } from "./rng.ts";
+import { hashString } from "../util/rng.ts";
 import type { Example, Preprocess, Problem, Split } from "./types.ts";
 
 /** Bumped whenever decoding changes so that old cache entries stop matching. */

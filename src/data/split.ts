@@ -1,4 +1,4 @@
-import { hashString } from "./rng.ts";
+import { hashString } from "../util/rng.ts";
 import type { Split } from "./types.ts";
 
 /** The note a dataset carries when its split was generated rather than read. */

@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../data/mod.ts";
-import { mulberry32 } from "../train/rng.ts";
+import { Rng } from "../util/rng.ts";
 import { UserError } from "../util/errors.ts";
 
 /** A head as far as grouping is concerned. */
@@ -37,7 +37,7 @@ export function sampleGroups(
   const byGroup = new Map<string, number[]>();
   for (const combo of combinations(heads)) byGroup.set(combo, []);
   for (let row = 0; row < set.count; row++) byGroup.get(label(row))?.push(row);
-  const random = mulberry32(seed);
+  const rng = new Rng(seed);
   const rows: number[] = [];
   const groups: string[] = [];
   const available: Record<string, number> = {};
@@ -45,7 +45,7 @@ export function sampleGroups(
     available[group] = members.length;
     // Partial Fisher–Yates: the first `perGroup` entries become a uniform sample.
     for (let i = 0; i < Math.min(perGroup, members.length); i++) {
-      const j = i + Math.floor(random() * (members.length - i));
+      const j = i + rng.int(members.length - i);
       [members[i], members[j]] = [members[j], members[i]];
       rows.push(members[i]);
       groups.push(group);

@@ -11,6 +11,7 @@ import { UserError } from "../util/errors.ts";
 import { BEST_DIR, latestCheckpoint } from "./checkpoint.ts";
 import { fileLoadHandler, MODEL_FILE } from "./io_handler.ts";
 import { readRunConfig, type RunConfig } from "./run_dir.ts";
+import { exists } from "../util/fs.ts";
 
 /** Which weights of a run to use. */
 export type RunWeights = "best" | "last";
@@ -24,15 +25,6 @@ export interface LoadedRun {
   model: tf.LayersModel;
   /** The model.json the weights came from. */
   source: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The model.json of a run's `best/` or latest checkpoint (best falls back to last when absent). */

@@ -8,17 +8,12 @@
  *
  * @module
  */
+import { hash32, Rng } from "../util/rng.ts";
 
-/** mulberry32: a fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded stream of floats in [0, 1) (mulberry32, see src/util/rng.ts). */
+export function seededRandom(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /**
@@ -31,14 +26,7 @@ export function mulberry32(seed: number): () => number {
  * ```
  */
 export function deriveSeed(seed: number, ...parts: number[]): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const p of parts) {
-    h = Math.imul(h ^ (p >>> 0), 0x85ebca6b) >>> 0;
-    h = (h ^ (h >>> 13)) >>> 0;
-    h = Math.imul(h, 0xc2b2ae35) >>> 0;
-    h = (h ^ (h >>> 16)) >>> 0;
-  }
-  return h;
+  return hash32(seed, ...parts);
 }
 
 /**
@@ -52,7 +40,7 @@ export function deriveSeed(seed: number, ...parts: number[]): number {
  */
 export function withSeededRandom<T>(seed: number, fn: () => T): T {
   const original = Math.random;
-  Math.random = mulberry32(seed);
+  Math.random = seededRandom(seed);
   try {
     const out = fn();
     if (out instanceof Promise) throw new Error("withSeededRandom: fn must be synchronous");

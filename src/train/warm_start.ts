@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { UserError } from "../util/errors.ts";
 import { latestCheckpoint } from "./checkpoint.ts";
 import { MODEL_FILE, readWeights } from "./io_handler.ts";
+import { exists } from "../util/fs.ts";
 
 /** What a warm start did, weight by weight. */
 export interface WarmStartReport {
@@ -28,15 +29,6 @@ export interface WarmStartReport {
   skipped: { name: string; expected: number[]; found: number[] }[];
   /** How many source weights no model weight asked for (by name). */
   unused: number;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The newest run (by the time of its config.json) among the sub-directories of `dir`. */

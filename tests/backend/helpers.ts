@@ -7,22 +7,15 @@ import "@tensorflow/tfjs"; // registers gradients (and the cpu backend)
 import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmTrainingKernels } from "../../src/backend/wasm/register.ts";
 import type { BackendWasm } from "../../src/backend/wasm/kernel_util.ts";
+import { Rng } from "../../src/util/rng.ts";
 
 /** Agreement required between wasm and cpu. */
 export const TOLERANCE = 1e-5;
 
-/** Seeded uniform values in [-1, 1) (mulberry32). */
+/** Seeded uniform values in [-1, 1). */
 export function randArray(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6D2B79F5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.range(-1, 1));
 }
 
 /** A seeded tensor on the current backend. */

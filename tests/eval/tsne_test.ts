@@ -1,16 +1,12 @@
 /** t-SNE: cluster separation, determinism for a seed, small and bad inputs. */
 import assert from "node:assert/strict";
 import { tsne } from "../../src/eval/tsne.ts";
+import { Rng } from "../../src/util/rng.ts";
 
-/** Small seeded generator so the data, like the embedding, repeats exactly. */
+/** Seeded, so the data, like the embedding, repeats exactly. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 function clusters(n: number, dims: number, k: number, seed: number) {

@@ -3,17 +3,12 @@
  * implementation of DESIGN.md's equations, written from the raw weight values.
  */
 import type { TaskAttentionWeights } from "../../src/layers/mod.ts";
+import { Rng } from "../../src/util/rng.ts";
 
-/** mulberry32: small deterministic PRNG, so failures reproduce. */
+/** A small deterministic PRNG, so failures reproduce. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** Standard normal samples (Box–Muller), scaled. */

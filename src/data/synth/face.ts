@@ -1,4 +1,4 @@
-import { Rng } from "../rng.ts";
+import { Rng } from "../../util/rng.ts";
 
 /** Attribute columns written to list_attr_celeba.txt, in CelebA's (alphabetical) order. */
 export const SYNTH_ATTRIBUTES = [

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { writeFileAtomic } from "../../util/atomic.ts";
 import { runPool } from "../pool.ts";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../util/rng.ts";
 import { type FaceParams, LABEL_NOISE, sampleFace, SYNTH_ATTRIBUTES } from "./face.ts";
 import { faceSvg } from "./svg.ts";
 
