@@ -48,11 +48,30 @@ Deno.test("synth: attributes are correlated and smile cues depend on gender; lab
   const male = (f: typeof faces[0]) => f.truth.Male;
   // Women smile more often.
   assert.ok(rate((f) => f.truth.Smiling, female) - rate((f) => f.truth.Smiling, male) > 0.1);
-  // Women's smiles show teeth, men's are closed curves; a man's neutral mouth is often open.
+  // Women's smiles show teeth, men's are closed curves; a man's neutral mouth is mostly open (often
+  // with teeth), a woman's neutral mouth a closed curve.
   assert.ok(rate((f) => f.teeth > 0.4, (f) => female(f) && f.truth.Smiling) > 0.9);
   assert.ok(rate((f) => f.mouthOpen === 0, (f) => male(f) && f.truth.Smiling) > 0.8);
-  assert.ok(rate((f) => f.mouthOpen > 0, (f) => male(f) && !f.truth.Smiling) > 0.5);
-  assert.ok(rate((f) => f.mouthOpen > 0, (f) => female(f) && !f.truth.Smiling) < 0.3);
+  assert.ok(rate((f) => f.mouthOpen > 0, (f) => male(f) && !f.truth.Smiling) > 0.7);
+  assert.ok(rate((f) => f.teeth > 0.4, (f) => male(f) && !f.truth.Smiling) > 0.4);
+  assert.ok(rate((f) => f.mouthOpen > 0, (f) => female(f) && !f.truth.Smiling) < 0.1);
+  // So the mouth's shape means opposite things by gender: an open mouth is a smile on a woman and
+  // not on a man, a closed one the reverse; without gender it is a weak cue.
+  const open = (f: typeof faces[0]) => f.mouthOpen > 0;
+  assert.ok(rate((f) => f.truth.Smiling, (f) => female(f) && open(f)) > 0.95);
+  assert.ok(rate((f) => f.truth.Smiling, (f) => male(f) && open(f)) < 0.05);
+  assert.ok(rate((f) => f.truth.Smiling, (f) => female(f) && !open(f)) < 0.05);
+  assert.ok(rate((f) => f.truth.Smiling, (f) => male(f) && !open(f)) > 0.7);
+  assert.ok(
+    Math.abs(rate((f) => f.truth.Smiling, open) - rate((f) => f.truth.Smiling, (f) => !open(f))) < 0.3,
+  );
+  // Mouth curvature alone (any threshold) reads the smile far less well than gender + mouth shape.
+  let curveOnly = 0;
+  for (let t = -0.3; t < 1.1; t += 0.01) {
+    curveOnly = Math.max(curveOnly, faces.filter((f) => (f.mouthCurve > t) === f.truth.Smiling).length / n);
+  }
+  const joint = faces.filter((f) => (open(f) === female(f)) === f.truth.Smiling).length / n;
+  assert.ok(curveOnly < 0.88 && joint > 0.95, `curve only ${curveOnly}, gender + shape ${joint}`);
   // Gender cues overlap: long hair is mostly but not only female.
   const longF = rate((f) => f.hairLength > 0, female), longM = rate((f) => f.hairLength > 0, male);
   assert.ok(longF > 0.7 && longF < 0.9 && longM > 0.05 && longM < 0.2);

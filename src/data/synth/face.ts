@@ -91,18 +91,26 @@ const clamp = (x: number, a: number, b: number) => Math.min(b, Math.max(a, x));
 const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => a[i] + (b[i] - a[i]) * t) as Rgb;
 const jitter = (rng: Rng, c: Rgb, d: number): Rgb => c.map((v) => clamp(v + rng.range(-d, d), 0, 255)) as Rgb;
 
+/** Relative luminance (0..255) of a colour. */
+const luma = (c: Rgb) => 0.3 * c[0] + 0.59 * c[1] + 0.11 * c[2];
+
 /**
  * Samples face `index` of a set with `seed`: a pure function of (seed, index), so faces can be
  * rendered in any order or in parallel.
  *
+ * The face fills most of the frame (little pose and scale variation, plain backgrounds kept apart
+ * from the hair's brightness, little pixel noise) so that its cues survive downscaling to 48 px.
+ *
  * Attributes and their correlations: P(male) = .45, P(young) = .75, P(smiling) = .56 for women
- * and .38 for men, P(eyeglasses) higher for men and for the old. How attributes show:
- * - gender: hair length (long for 80% of women, 12% of men), jaw width, brow thickness and arch,
- *   stubble/mustache (men only), lipstick (women only, half of them); every cue overlaps.
- * - smile, depending on gender: women smile with an open mouth showing teeth; men with a curved,
- *   closed mouth. A woman's neutral mouth is slightly curved (like a weak male smile) and a man's
- *   neutral mouth is often slightly open without teeth (like a weak female smile), so reading the
- *   smile is easier once gender is known. Smiles also narrow the eyes a little.
+ * and .40 for men, P(eyeglasses) higher for men and for the old. How attributes show:
+ * - gender: hair length (shoulder-length for 85% of women, 10% of men), jaw width, brow thickness
+ *   and arch, stubble/mustache (men only), lipstick (women only, half of them); every cue overlaps.
+ * - smile, depending on gender (the mouth SHAPE alone is ambiguous): women smile with an open
+ *   mouth showing teeth, while a woman's neutral mouth is a closed, upward curve; men smile with a
+ *   strongly curved closed mouth, while a man's neutral mouth is open, flat and often shows teeth.
+ *   So an open mouth with teeth means "smiling" on a woman and "not smiling" on a man, and a closed
+ *   curve the reverse; only the amount of curvature (and a slight squint) says something about the
+ *   smile regardless of gender.
  * - eyeglasses: frames of varied shape/colour/thickness, some tinted.
  * - age: grey/white hair, wrinkles, receding hairline and baldness (men).
  */
@@ -110,7 +118,7 @@ export function sampleFace(seed: number, index: number): FaceParams {
   const rng = new Rng(0x5face, seed, index);
   const male = rng.chance(0.45);
   const young = rng.chance(0.75);
-  const smiling = rng.chance(male ? 0.38 : 0.56);
+  const smiling = rng.chance(male ? 0.4 : 0.56);
   const eyeglasses = rng.chance(young ? (male ? 0.1 : 0.06) : (male ? 0.32 : 0.2));
 
   // Hair colour: grey/white mostly for the old.
@@ -121,30 +129,30 @@ export function sampleFace(seed: number, index: number): FaceParams {
       : ["black", "darkBrown", "brown", "brown", "blond", "blond", "red"],
   );
   const hair = jitter(rng, HAIR[hairName], 14);
-  const longHair = rng.chance(male ? 0.12 : 0.8);
+  const longHair = rng.chance(male ? 0.1 : 0.85);
   const bald = male && !young && rng.chance(0.3);
 
-  // Mouth, by gender and smile (see the doc comment).
+  // Mouth, by gender and smile (see the doc comment): open+teeth vs closed curve swap meaning.
   let mouthCurve: number, mouthOpen: number, teeth: number;
   if (!male && smiling) {
-    mouthCurve = rng.range(0.2, 0.9);
-    mouthOpen = rng.range(0.3, 1);
-    teeth = rng.range(0.5, 1);
+    mouthCurve = rng.range(0.35, 0.9);
+    mouthOpen = rng.range(0.55, 1);
+    teeth = rng.range(0.85, 1);
   } else if (!male) {
-    mouthCurve = rng.range(-0.05, 0.45);
-    mouthOpen = rng.chance(0.15) ? rng.range(0, 0.25) : 0;
+    mouthCurve = rng.range(0.2, 0.65);
+    mouthOpen = 0;
     teeth = 0;
   } else if (smiling) {
-    mouthCurve = rng.range(0.35, 1);
-    mouthOpen = rng.chance(0.15) ? rng.range(0.1, 0.4) : 0;
-    teeth = mouthOpen > 0 ? rng.range(0, 0.6) : 0;
+    mouthCurve = rng.range(0.45, 1);
+    mouthOpen = 0;
+    teeth = 0;
   } else {
-    mouthCurve = rng.range(-0.35, 0.1);
-    mouthOpen = rng.chance(0.6) ? rng.range(0.1, 0.45) : 0;
-    teeth = mouthOpen > 0 && rng.chance(0.3) ? rng.range(0, 0.4) : 0;
+    mouthCurve = rng.range(-0.15, 0.3);
+    mouthOpen = rng.chance(0.85) ? rng.range(0.45, 0.9) : 0;
+    teeth = mouthOpen > 0 && rng.chance(0.6) ? rng.range(0.7, 1) : 0;
   }
   const lipstick = !male && rng.chance(0.5);
-  const stubble = male && rng.chance(0.35) ? rng.range(0.15, 0.45) : 0;
+  const stubble = male && rng.chance(0.35) ? rng.range(0.25, 0.55) : 0;
   const mustache = male && rng.chance(0.12);
 
   const skin = jitter(rng, mix([250, 222, 196], [112, 72, 48], rng.next() ** 1.3), 10);
@@ -163,33 +171,40 @@ export function sampleFace(seed: number, index: number): FaceParams {
   const labels = { ...truth };
   for (const a of SYNTH_ATTRIBUTES) if (rng.chance(LABEL_NOISE)) labels[a] = !labels[a];
 
-  const bg = jitter(rng, [rng.range(40, 230), rng.range(40, 230), rng.range(40, 230)], 0);
+  // A muted background whose brightness stays clear of the hair's, so the hair outline shows.
+  const hairLuma = luma(hair);
+  const bgLuma = hairLuma > 128 ? rng.range(35, Math.max(40, hairLuma - 80)) : rng.range(
+    Math.min(215, hairLuma + 90),
+    225,
+  );
+  const tint: Rgb = [rng.range(-25, 25), rng.range(-25, 25), rng.range(-25, 25)];
+  const bg = tint.map((t) => clamp(bgLuma + t, 0, 255)) as Rgb;
   return {
     truth,
     labels,
-    cx: 50 + rng.range(-5, 5),
-    cy: 50 + rng.range(-4, 5),
-    scale: rng.range(0.95, 1.18),
-    rotate: clamp(rng.normal() * 6, -14, 14),
-    yaw: clamp(rng.normal() * 0.35, -0.8, 0.8),
-    faceW: rng.range(20.5, 24),
-    jaw: clamp((male ? 0.82 : 0.64) + rng.normal() * 0.08, 0.45, 1),
+    cx: 50 + rng.range(-2.5, 2.5),
+    cy: 44 + rng.range(-2, 2),
+    scale: rng.range(1.45, 1.55),
+    rotate: clamp(rng.normal() * 3.5, -8, 8),
+    yaw: clamp(rng.normal() * 0.2, -0.5, 0.5),
+    faceW: rng.range(20.5, 23),
+    jaw: clamp((male ? 0.92 : 0.58) + rng.normal() * 0.08, 0.45, 1.05),
     skin,
     hair,
-    hairLength: longHair ? rng.range(14, 38) : 0,
+    hairLength: longHair ? rng.range(22, 40) : 0,
     hairline: bald
       ? rng.range(6, 12)
       : (male ? rng.range(0, 5) : rng.range(-2, 3)) + (young ? 0 : rng.range(0, 4)),
     bald,
-    browThick: clamp((male ? 2.0 : 1.2) + rng.normal() * 0.35, 0.6, 3),
-    browArch: clamp((male ? 0.8 : 2.0) + rng.normal() * 0.6, 0, 3.5),
+    browThick: clamp((male ? 2.4 : 1.3) + rng.normal() * 0.35, 0.8, 3.2),
+    browArch: clamp((male ? 0.6 : 2.0) + rng.normal() * 0.6, 0, 3.5),
     iris: jitter(rng, rng.pick([[70, 45, 30], [40, 30, 25], [70, 110, 150], [80, 110, 70]] as Rgb[]), 10),
-    eyeOpen: clamp(rng.range(0.75, 1.05) - (smiling ? rng.range(0, 0.3) : 0), 0.35, 1.05),
+    eyeOpen: clamp(rng.range(0.8, 1.05) - (smiling ? rng.range(0, 0.3) : 0), 0.4, 1.05),
     mouthCurve,
     mouthOpen,
     teeth,
-    mouthW: rng.range(6, 8) + (smiling ? rng.range(0, 1.5) : 0),
-    lip: lipstick ? jitter(rng, [185, 40, 60], 20) : mix(skin, [120, 50, 50], rng.range(0.35, 0.6)),
+    mouthW: rng.range(9.5, 10.5) + (smiling ? rng.range(0, 1) : 0),
+    lip: lipstick ? jitter(rng, [185, 30, 55], 15) : mix(skin, [110, 40, 45], rng.range(0.55, 0.75)),
     stubble,
     mustache,
     wrinkles: young ? 0 : rng.range(0.2, 0.6),
@@ -198,7 +213,7 @@ export function sampleFace(seed: number, index: number): FaceParams {
         frame: rng.chance(0.6)
           ? jitter(rng, [25, 22, 22], 15)
           : jitter(rng, rng.pick([[140, 140, 150], [120, 70, 40], [160, 30, 40]] as Rgb[]), 15),
-        stroke: rng.range(0.8, 1.7),
+        stroke: rng.range(0.9, 1.7),
         w: rng.range(9, 11.5),
         h: rng.range(5.5, 8),
         round: rng.range(1, 4),
@@ -206,18 +221,18 @@ export function sampleFace(seed: number, index: number): FaceParams {
       }
       : undefined,
     background: bg,
-    background2: jitter(rng, bg, 60),
-    blobs: Array.from({ length: rng.int(4) }, () => ({
-      x: rng.range(0, 100),
+    background2: jitter(rng, bg, 20),
+    blobs: Array.from({ length: rng.int(2) }, () => ({
+      x: rng.chance(0.5) ? rng.range(0, 12) : rng.range(88, 100),
       y: rng.range(0, 100),
-      r: rng.range(8, 30),
-      c: jitter(rng, [128, 128, 128], 110),
-      a: rng.range(0.2, 0.7),
+      r: rng.range(6, 14),
+      c: jitter(rng, bg, 40),
+      a: rng.range(0.2, 0.5),
     })),
     shirt: jitter(rng, [128, 128, 128], 120),
-    light: { angle: rng.range(0, 360), strength: rng.range(0.05, 0.45) },
-    gain: rng.range(0.75, 1.2),
-    contrast: rng.range(0.8, 1.15),
-    noise: rng.range(2, 9),
+    light: { angle: rng.range(0, 360), strength: rng.range(0.03, 0.2) },
+    gain: rng.range(0.9, 1.1),
+    contrast: rng.range(0.95, 1.1),
+    noise: rng.range(1, 3.5),
   };
 }

@@ -7,7 +7,7 @@ import { type FaceParams, LABEL_NOISE, sampleFace, SYNTH_ATTRIBUTES } from "./fa
 import { faceSvg } from "./svg.ts";
 
 /** Version tag of the generator, recorded in synth.json; bump when images or labels change. */
-export const GENERATOR = "synthetic faces v2";
+export const GENERATOR = "synthetic faces v3";
 
 /** Options of {@link generateSynth}. */
 export interface SynthOptions {

@@ -142,36 +142,40 @@ export function faceSvg(p: FaceParams, size: number): string {
   return out.join("");
 }
 
+/**
+ * The mouth, drawn large and high-contrast so it survives downscaling: a thick closed curve, or an
+ * open mouth with a very dark inside and (when `teeth` > 0) a bright band of teeth.
+ */
 function mouthSvg(p: FaceParams, dx: number): string {
   const y = 16;
   const hw = p.mouthW;
-  const cy = y - p.mouthCurve * 4; // corners rise with a smile
+  const cy = y - p.mouthCurve * 5; // corners rise with the curve
   const lip = rgb(p.lip);
   const mx = dx * 1.2;
   if (p.mouthOpen <= 0.02) {
-    const mid = y + p.mouthCurve * 2.2;
-    return `<path d="M ${f(mx - hw)} ${f(cy)} Q ${f(mx)} ${f(mid + p.mouthCurve * 1.8)} ${f(mx + hw)} ${
+    const mid = y + p.mouthCurve * 2.5;
+    return `<path d="M ${f(mx - hw)} ${f(cy)} Q ${f(mx)} ${f(mid + p.mouthCurve * 2)} ${f(mx + hw)} ${
       f(cy)
     }" ` +
-      `stroke="${lip}" stroke-width="1.7" stroke-linecap="round" fill="none"/>`;
+      `stroke="${lip}" stroke-width="3.2" stroke-linecap="round" fill="none"/>`;
   }
-  const upper = y + p.mouthCurve * 0.8 - 0.3;
-  const lower = y + p.mouthCurve * 2.5 + p.mouthOpen * 6.5;
+  const upper = y + p.mouthCurve * 0.8 - 0.5;
+  const lower = y + p.mouthCurve * 2 + 1 + p.mouthOpen * 6.5;
   const shape = `M ${f(mx - hw)} ${f(cy)} Q ${f(mx)} ${f(upper * 2 - cy)} ${f(mx + hw)} ${f(cy)} ` +
     `Q ${f(mx)} ${f(lower * 2 - cy)} ${f(mx - hw)} ${f(cy)} Z`;
   const parts = [
     `<clipPath id="m"><path d="${shape}"/></clipPath>`,
-    `<path d="${shape}" fill="#4a1c22"/>`,
+    `<path d="${shape}" fill="#2a0a10"/>`,
   ];
   if (p.teeth > 0) {
-    const th = 1 + p.mouthOpen * 2.2;
+    const th = 1.8 + p.mouthOpen * 3.2;
     parts.push(
       `<rect x="${f(mx - hw)}" y="${f(Math.min(cy, upper) - 1)}" width="${f(2 * hw)}" height="${
         f(upper - Math.min(cy, upper) + 1 + th)
-      }" fill="#f2efe6" fill-opacity="${f(p.teeth)}" clip-path="url(#m)"/>`,
+      }" fill="#fbfaf4" fill-opacity="${f(p.teeth)}" clip-path="url(#m)"/>`,
     );
   }
-  parts.push(`<path d="${shape}" stroke="${lip}" stroke-width="1.2" fill="none" stroke-linejoin="round"/>`);
+  parts.push(`<path d="${shape}" stroke="${lip}" stroke-width="1.8" fill="none" stroke-linejoin="round"/>`);
   return parts.join("");
 }
 
