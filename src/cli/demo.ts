@@ -29,12 +29,12 @@ export const DEMO_GRAPHS = { a: "examples/small_tmtl.ts", b: "examples/small_att
 const SYNTH = { out: "data/synth", count: 2000, size: 64, seed: 1 };
 
 /**
- * Sizes that fit the time budget on 2 cores (measured: ~30 images/s at 48×48, ~45 at 32×32 on wasm):
+ * Sizes that fit the time budget on 2 cores (measured on wasm: ~25 images/s at 48×48, ~50 at 32×32):
  * the full demo in under 15 minutes, `--quick` in under 3. Learning-rate drops keep the paper's
  * shape (1e-3, then 1e-4 for the last fifth).
  */
 const PLANS = {
-  full: { inputSize: 48, a: { epochs: 8, dropAfter: 6 }, b: { epochs: 4, dropAfter: 3 }, perGroup: 50 },
+  full: { inputSize: 48, a: { epochs: 7, dropAfter: 5 }, b: { epochs: 3, dropAfter: 2 }, perGroup: 100 },
   quick: { inputSize: 32, a: { epochs: 2, dropAfter: 2 }, b: { epochs: 1, dropAfter: 1 }, perGroup: 25 },
 };
 
@@ -48,7 +48,7 @@ both evaluated on the test split, printed as the paper's Table 1; writes curves 
   --data PATH          a real dataset (CelebA layout or dataset spec); default: the synthetic set in
                        data/synth, generated on first use
   --input-size N       square input side (default 48, quick 32)
-  --epochs-a N, --epochs-b N   epochs of TMTL and of the attention network (default 8 and 4)
+  --epochs-a N, --epochs-b N   epochs of TMTL and of the attention network (default 7 and 3)
   --seed N             seed of both runs (default 1)
   --out DIR            where table.md, tsne.svg/png go (default out/demo)
   --runs DIR, --cache DIR
