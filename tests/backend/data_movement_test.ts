@@ -69,6 +69,8 @@ Deno.test("Sum and Mean on wasm match cpu", async () => {
     }
   }
   await check("sum of a big leading run", () => tf.sum(rand([40, 30, 30, 3], 10), [0, 1, 2]));
+  await check("sum with a row count not a multiple of 4", () => tf.sum(rand([7, 9, 5, 6], 12), [0, 1, 2]));
+  await check("mean over a middle run", () => tf.mean(rand([3, 7, 9, 5], 13), [1, 2]));
   await check("sum int32", () => tf.sum(tf.cast(tf.mul(rand([4, 5], 11), 9), "int32"), 0));
 });
 
