@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { batchMatMulConfig } from "./batch_matmul.ts";
+import { fusedBatchNormConfig } from "./batch_norm.ts";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import {
@@ -30,6 +31,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseSameConfig,
   fusedDepthwiseSameConfig,
   batchMatMulConfig,
+  fusedBatchNormConfig,
   tileConfig,
   sumConfig,
   meanConfig,
