@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { conv2dExplicit } from "./conv_explicit.ts";
 import { im2colT } from "./im2col.ts";
-import { type BackendWasm, callStock, reshapeInfo, withTemps } from "./kernel_util.ts";
+import { type BackendWasm, callStock, nhwcConvInfo, reshapeInfo, withTemps } from "./kernel_util.ts";
 import { sliceInfo } from "./slice.ts";
 import { transposeInfo } from "./transpose.ts";
 
@@ -37,20 +37,12 @@ export function conv2dBackpropFilterWasm(
   dy: tf.TensorInfo,
   attrs: tf.Conv2DBackpropFilterAttrs,
 ): tf.TensorInfo {
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  const info = tf.backend_util.computeConv2DInfo(
+  const info = nhwcConvInfo(
+    "Conv2DBackpropFilter",
     x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(dataFormat),
+    attrs.filterShape,
+    attrs,
   );
-  if (info.dataFormat !== "channelsLast") {
-    throw new Error("wasm Conv2DBackpropFilter supports only dataFormat NHWC");
-  }
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
   const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = info;
   const { strideHeight: sh, strideWidth: sw } = info;

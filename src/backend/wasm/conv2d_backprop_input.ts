@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { conv2dExplicit } from "./conv_explicit.ts";
-import { alloc, type BackendWasm, heap, withTemps } from "./kernel_util.ts";
+import { alloc, type BackendWasm, heap, nhwcConvInfo, withTemps } from "./kernel_util.ts";
 import { block2d } from "./transpose.ts";
 
 /** One axis of one phase: its length, first tap, tap count and padding of dy. */
@@ -66,20 +66,12 @@ export function conv2dBackpropInputWasm(
   filter: tf.TensorInfo,
   attrs: tf.Conv2DBackpropInputAttrs,
 ): tf.TensorInfo {
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
+  const info = nhwcConvInfo(
+    "Conv2DBackpropInput",
+    attrs.inputShape,
     filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(dataFormat),
+    attrs,
   );
-  if (info.dataFormat !== "channelsLast") {
-    throw new Error("wasm Conv2DBackpropInput supports only dataFormat NHWC");
-  }
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const s: [number, number] = [sh, sw];

@@ -102,3 +102,28 @@ export function sizeOf(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/**
+ * Shapes, strides and padding of an NHWC, dilation-1 convolution (what both backprop kernels need),
+ * from the input shape, the filter shape and the kernel's attributes.
+ */
+export function nhwcConvInfo(
+  kernel: string,
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: Pick<tf.Conv2DBackpropFilterAttrs, "strides" | "pad" | "dataFormat" | "dimRoundingMode">,
+): tf.backend_util.Conv2DInfo {
+  const { strides, pad, dataFormat, dimRoundingMode } = attrs;
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  if (info.dataFormat !== "channelsLast") throw new Error(`wasm ${kernel} supports only dataFormat NHWC`);
+  return info;
+}
