@@ -11,6 +11,7 @@ import {
   useBackend,
 } from "../backend/mod.ts";
 import { decodeImage } from "../data/decode.ts";
+import { toUnitFloats } from "../data/mod.ts";
 import { predictProbabilities } from "../eval/metrics.ts";
 import { withPermissionHint } from "../train/flags.ts";
 import { loadRun, type RunWeights } from "../train/load_run.ts";
@@ -86,8 +87,7 @@ async function main(args: string[]): Promise<void> {
   const px = size * size * 3;
   const x = new Float32Array(images.length * px);
   for (const [i, file] of images.entries()) {
-    const bytes = await decodeImage(file, box, size, file);
-    for (let k = 0; k < px; k++) x[i * px + k] = bytes[k] / 255;
+    toUnitFloats(await decodeImage(file, box, size, file), x, i * px);
   }
   const probs = predictProbabilities(run.model, x, images.length, size);
   const predictions: Prediction[] = images.map((image, i) => ({

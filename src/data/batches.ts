@@ -9,6 +9,14 @@ const AUGMENT_STREAM = 0xa06e;
 /** 1/255 scaling, looked up per byte. */
 const TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
 
+/**
+ * Writes `bytes` into `out` at `offset` as floats in [0, 1]: the model's input scale, shared by
+ * training batches, evaluation probes and prediction.
+ */
+export function toUnitFloats(bytes: Uint8Array, out: Float32Array, offset = 0): void {
+  for (let k = 0; k < bytes.length; k++) out[offset + k] = TO_UNIT[bytes[k]];
+}
+
 /** Number of batches one epoch of `count` examples yields. */
 export function batchCount(count: number, batchSize: number, dropRemainder = false): number {
   return dropRemainder ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);

@@ -31,7 +31,7 @@ export type {
 export { SPLITS } from "./types.ts";
 export { openDataset } from "./open.ts";
 export { loadImages } from "./images.ts";
-export { batchCount, batches, epochOrder } from "./batches.ts";
+export { batchCount, batches, epochOrder, toUnitFloats } from "./batches.ts";
 export { prefetch } from "./prefetch.ts";
 export { DEFAULT_ATTRIBUTES } from "./heads.ts";
 export { splitCounts } from "./validate.ts";

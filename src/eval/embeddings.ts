@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ImageSet } from "../data/mod.ts";
+import { type ImageSet, toUnitFloats } from "../data/mod.ts";
 import { Rng } from "../util/rng.ts";
 import { UserError } from "../util/errors.ts";
 
@@ -82,10 +82,9 @@ export function layerActivations(
   for (let start = 0; start < rows.length; start += batchSize) {
     const chunk = rows.slice(start, start + batchSize);
     const x = new Float32Array(chunk.length * pixels);
-    chunk.forEach((row, i) => {
-      const src = set.pixels.subarray(row * pixels, (row + 1) * pixels);
-      for (let k = 0; k < pixels; k++) x[i * pixels + k] = src[k] / 255;
-    });
+    chunk.forEach((row, i) =>
+      toUnitFloats(set.pixels.subarray(row * pixels, (row + 1) * pixels), x, i * pixels)
+    );
     const values = tf.tidy(() => {
       const y = probe.apply(tf.tensor4d(x, [chunk.length, set.size, set.size, 3]), { training: false });
       return (Array.isArray(y) ? y : [y]).map((t) => (t as tf.Tensor).arraySync() as number[][]);
