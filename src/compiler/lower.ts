@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { registerProjectLayers, taskAttention } from "../layers/mod.ts";
+import { batchNormalization, registerProjectLayers, taskAttention } from "../layers/mod.ts";
 import type { IR, IRNode } from "./ir.ts";
 
 type Pair = number | [number, number];
@@ -25,7 +25,7 @@ function layerFor(node: IRNode): tf.layers.Layer {
         kernelInitializer: init(a.init),
       });
     case "batchnorm":
-      return tf.layers.batchNormalization({ name, axis: -1, epsilon: a.epsilon, momentum: a.momentum });
+      return batchNormalization({ name, axis: -1, epsilon: a.epsilon, momentum: a.momentum });
     case "activation":
       return tf.layers.activation({ name, activation: a.fn });
     case "maxpool":

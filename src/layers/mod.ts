@@ -5,6 +5,7 @@
  */
 import { registerTaskAttention, TaskAttention } from "./task_attention.ts";
 
+export { batchNormalization, type BatchNormConfig } from "./batch_norm.ts";
 export type { Initializer, InitializerLike } from "./initializers.ts";
 export {
   registerTaskAttention,
