@@ -19,9 +19,10 @@ export {
   BACKEND_NAMES,
   BACKEND_OPTION,
   backendFromArgs,
+  backendRequestFromArgs,
   parseBackendName,
 } from "./names.ts";
-export type { BackendName } from "./names.ts";
+export type { BackendName, BackendRequest } from "./names.ts";
 export { registerWasmTrainingKernels } from "./wasm/register.ts";
 
 /** What {@link useBackend} set up. */
@@ -38,6 +39,8 @@ export interface BackendChoice {
 export interface UseBackendOptions {
   /** wasm only: register the project's training kernels (default true). */
   wasmKernels?: boolean;
+  /** onednn only: CPU threads (default: all cores). */
+  threads?: number;
 }
 
 /**
@@ -73,6 +76,10 @@ async function tryWebgpu(requireHardware: boolean): Promise<BackendChoice | stri
   return { name: "webgpu", detail: `${describeAdapter(info)}${note}` };
 }
 
+async function tryOnednn(_threads?: number): Promise<BackendChoice | string> {
+  return await Promise.resolve("the onednn backend is not built yet");
+}
+
 /**
  * Sets the tfjs backend `name` and returns what was chosen. An explicit backend that cannot load is a
  * UserError with one line saying why and how to fix it; `auto` tries tensorflow-gpu, webgpu on a
@@ -92,6 +99,11 @@ export async function useBackend(name: BackendName, opts: UseBackendOptions = {}
       if (typeof r === "string") throw fail(r, "use --backend wasm");
       return r;
     }
+    case "onednn": {
+      const r = await tryOnednn(opts.threads);
+      if (typeof r === "string") throw fail(r, "run `deno task setup-native`, or use --backend wasm");
+      return r;
+    }
     case "wasm":
       try {
         return { name: "wasm", detail: await loadWasm({ kernels: opts.wasmKernels }) };
@@ -108,6 +120,7 @@ export async function useBackend(name: BackendName, opts: UseBackendOptions = {}
         ["tensorflow-gpu", () => tryNative("tensorflow-gpu")],
         ["webgpu", () => tryWebgpu(true)],
         ["tensorflow", () => tryNative("tensorflow")],
+        ["onednn", () => tryOnednn(opts.threads)],
       ];
       for (const [label, attempt] of attempts) {
         const r = await attempt();

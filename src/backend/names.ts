@@ -5,20 +5,40 @@
 import { UserError } from "../util/errors.ts";
 
 /** The backends a user can ask for. */
-export const BACKEND_NAMES = ["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"] as const;
+export const BACKEND_NAMES = [
+  "auto",
+  "tensorflow-gpu",
+  "tensorflow",
+  "webgpu",
+  "onednn",
+  "wasm",
+  "cpu",
+] as const;
 /** A backend a user can ask for; `auto` picks the fastest that loads here. */
 export type BackendName = typeof BACKEND_NAMES[number];
 
 /** Help text for `--backend`, for a command's usage message. */
 export const BACKEND_FLAG_HELP = [
-  "--backend <name>  tfjs backend: auto (default), tensorflow-gpu, tensorflow, webgpu, wasm, cpu.",
+  "--backend <name>  tfjs backend: auto (default), tensorflow-gpu, tensorflow, webgpu, onednn, wasm, cpu.",
   "                  auto tries tensorflow-gpu (CUDA, needs `deno task setup-gpu`), webgpu on a real GPU,",
-  "                  tensorflow (libtensorflow on the CPU), then wasm with the project's training kernels.",
+  "                  tensorflow (libtensorflow on the CPU), onednn (native CPU kernels, needs libdnnl2:",
+  "                  `deno task setup-native`), then wasm with the project's training kernels.",
   "                  cpu is plain JavaScript: fine for tiny models, far too slow to train convnets.",
+  "--threads N       CPU threads for onednn (default: all cores)",
 ].join("\n");
 
 /** The `--backend` option, to spread into a command's parseArgs options. */
-export const BACKEND_OPTION = { backend: { type: "string", default: "auto" } } as const;
+export const BACKEND_OPTION = {
+  backend: { type: "string", default: "auto" },
+  threads: { type: "string" },
+} as const;
+
+/** A backend as the flags ask for it. */
+export interface BackendRequest {
+  name: BackendName;
+  /** CPU threads for native kernels (onednn); undefined: all cores. */
+  threads?: number;
+}
 
 /** Checks a backend name given on the command line. */
 export function parseBackendName(value: string): BackendName {
@@ -35,6 +55,23 @@ export function parseBackendName(value: string): BackendName {
     "--backend",
     `unknown backend '${value}'${hint}; choose one of ${BACKEND_NAMES.join(", ")}`,
   );
+}
+
+/** Reads `--backend` and `--threads` from parsed flag values (absent: auto, all cores). */
+export function backendRequestFromArgs(
+  values: {
+    backend?: string | boolean | (string | boolean)[];
+    threads?: string | boolean | (string | boolean)[];
+  },
+): BackendRequest {
+  const name = backendFromArgs(values);
+  const t = Array.isArray(values.threads) ? values.threads.at(-1) : values.threads;
+  if (t === undefined) return { name };
+  const n = Number(t);
+  if (typeof t !== "string" || !Number.isInteger(n) || n < 1 || n > 1024) {
+    throw new UserError("--threads", `expected an integer in 1..1024, got '${t}'`);
+  }
+  return { name, threads: n };
 }
 
 /** Reads `--backend` from parsed flag values (absent means auto). */

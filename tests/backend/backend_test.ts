@@ -91,7 +91,7 @@ Deno.test("useBackend sets wasm (with the project kernels) and cpu", async () =>
 Deno.test("auto picks a backend that loads and says what it passed over", async () => {
   const chosen = await useBackend("auto");
   assert.equal(tf.getBackend(), chosen.name === "tensorflow-gpu" ? "tensorflow" : chosen.name);
-  if (chosen.name === "wasm") assert.equal(chosen.passedOver?.length, 3);
+  if (chosen.name === "wasm") assert.equal(chosen.passedOver?.length, 4);
 });
 
 Deno.test("registering the kernels again changes nothing and they still work", async () => {
