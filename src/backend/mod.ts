@@ -11,6 +11,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { UserError } from "../util/errors.ts";
 import type { BackendName } from "./names.ts";
 import { loadNative, NATIVE_HINT, NATIVE_PACKAGE, type NativeKind } from "./native.ts";
+import { installHint, loadOnednn } from "./onednn/mod.ts";
 import { loadWasm } from "./wasm.ts";
 import { describeAdapter, isHardwareAdapter, loadWebgpu, probeAdapter } from "./webgpu.ts";
 
@@ -76,8 +77,12 @@ async function tryWebgpu(requireHardware: boolean): Promise<BackendChoice | stri
   return { name: "webgpu", detail: `${describeAdapter(info)}${note}` };
 }
 
-async function tryOnednn(_threads?: number): Promise<BackendChoice | string> {
-  return await Promise.resolve("the onednn backend is not built yet");
+async function tryOnednn(threads?: number): Promise<BackendChoice | string> {
+  try {
+    return { name: "onednn", detail: await loadOnednn({ threads }) };
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /**
@@ -101,7 +106,7 @@ export async function useBackend(name: BackendName, opts: UseBackendOptions = {}
     }
     case "onednn": {
       const r = await tryOnednn(opts.threads);
-      if (typeof r === "string") throw fail(r, "run `deno task setup-native`, or use --backend wasm");
+      if (typeof r === "string") throw fail(r, installHint());
       return r;
     }
     case "wasm":
@@ -125,7 +130,7 @@ export async function useBackend(name: BackendName, opts: UseBackendOptions = {}
       for (const [label, attempt] of attempts) {
         const r = await attempt();
         if (typeof r !== "string") return r;
-        passed.push(`${label}: ${r}`);
+        passed.push(`${label}: ${r}` + (label === "onednn" ? ` (${installHint()})` : ""));
       }
       passed[0] += ` (${NATIVE_HINT.replace(", or use --backend wasm", "")})`;
       return { ...(await useBackend("wasm", opts)), passedOver: passed };

@@ -39,21 +39,29 @@ export function accumulateGradients(
   microBatches: Iterable<MicroBatch>,
 ): AccumulatedGradients {
   const acc: tf.NamedTensorMap = {};
-  let count = 0, lossSum = 0;
+  let count = 0, lossSum = 0, passes = 0;
   try {
     for (const { xs, ys } of microBatches) {
       const n = sizeOf(xs);
       const { value, grads } = tf.variableGrads(() => lossFn(xs, ys), vars);
       lossSum += value.dataSync()[0] * n;
       value.dispose();
+      passes++;
       for (const [name, g] of Object.entries(grads)) {
+        // One pass (the whole batch): its gradient as it is. More: Σ n_k·g_k, divided by Σ n_k below.
         const prev = acc[name];
-        acc[name] = tf.tidy(() => prev ? tf.add(prev, tf.mul(g, n)) : tf.mul(g, n));
-        tf.dispose(prev ? [prev, g] : [g]);
+        if (passes === 1) {
+          acc[name] = g;
+          continue;
+        }
+        const first = passes === 2 ? tf.mul(prev, count) : prev; // count is still the first pass's size
+        acc[name] = tf.tidy(() => tf.add(first, tf.mul(g, n)));
+        tf.dispose(first === prev ? [prev, g] : [first, prev, g]);
       }
       count += n;
     }
     if (count === 0) throw new Error("accumulateGradients: no micro-batches");
+    if (passes === 1) return { grads: acc, loss: lossSum / count, count };
     for (const name of Object.keys(acc)) {
       const sum = acc[name];
       acc[name] = tf.div(sum, count);

@@ -7,6 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { ADAM_UPDATE, type AdamUpdateAttrs, backendHasKernel } from "../backend/fused_ops.ts";
 import type { TrainConfig } from "./config.ts";
 import { weightBytes } from "./io_handler.ts";
 
@@ -18,19 +19,73 @@ export interface OptimizerState {
   accBeta: [number, number];
 }
 
-/** The private fields of tfjs' AdamOptimizer that exact resume needs. */
+/** The private fields of tfjs' AdamOptimizer that exact resume and the fused update need. */
 interface AdamInternals {
   learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
   accBeta1: tf.Variable;
   accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  incrementIterations(): void;
 }
 
 const internals = (opt: tf.AdamOptimizer) => opt as unknown as AdamInternals;
 
+/**
+ * tfjs' Adam, with each variable's update as one fused kernel where the backend has one (onednn):
+ * the same state (moments, β powers, iterations), so checkpoints and `getWeights` are unchanged, and the
+ * same float32 results as the composed update.
+ */
+export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0]): void {
+    if (!backendHasKernel(ADAM_UPDATE)) return super.applyGradients(variableGradients);
+    const self = internals(this);
+    const list = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const [acc1, acc2] = [self.accBeta1.dataSync()[0], self.accBeta2.dataSync()[0]];
+    const attrs: AdamUpdateAttrs = {
+      learningRate: self.learningRate,
+      beta1: self.beta1,
+      beta2: self.beta2,
+      epsilon: self.epsilon,
+      oneMinusAccBeta1: Math.fround(1 - acc1),
+      oneMinusAccBeta2: Math.fround(1 - acc2),
+    };
+    tf.tidy(() => {
+      list.forEach(({ name, tensor: gradient }, i) => {
+        const value = tf.engine().registeredVariables[name];
+        const moment = (slot: "m" | "v") => ({
+          originalName: `${name}/${slot}`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        });
+        self.accumulatedFirstMoment[i] ??= moment("m");
+        self.accumulatedSecondMoment[i] ??= moment("v");
+        if (gradient == null) return;
+        const m = self.accumulatedFirstMoment[i]!.variable, v = self.accumulatedSecondMoment[i]!.variable;
+        const [w1, m1, v1] = tf.engine().runKernel(
+          ADAM_UPDATE,
+          { value, gradient, m, v } as unknown as tf.NamedTensorMap,
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
+        m.assign(m1);
+        v.assign(v1);
+        value.assign(w1);
+      });
+      self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));
+      self.accBeta2.assign(tf.mul(self.accBeta2, self.beta2));
+    });
+    self.incrementIterations();
+  }
+}
+
 /** Adam with the run's constants. */
 export function createOptimizer(cfg: Pick<TrainConfig, "optimizer">): tf.AdamOptimizer {
   const o = cfg.optimizer;
-  return tf.train.adam(o.lr, o.beta1, o.beta2, o.epsilon);
+  return new FusedAdamOptimizer(o.lr, o.beta1, o.beta2, o.epsilon);
 }
 
 /** Sets the learning rate used by the next `applyGradients`. */

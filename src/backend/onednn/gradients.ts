@@ -1,0 +1,49 @@
+/**
+ * Gradients for the fused kernels, and ReLU's gradient as one kernel on backends that have it.
+ *
+ * tfjs keeps one gradient per kernel name for all backends, so ReLU's stock gradient is wrapped, not
+ * replaced: on a backend without {@link RELU_GRAD} it runs unchanged.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs"; // registers the stock gradients this module wraps
+import { backendHasKernel, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD } from "../fused_ops.ts";
+
+const MARK = Symbol.for("mtlgraph.fusedGradient");
+
+function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: tf.NamedAttrMap = {}) {
+  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs);
+}
+
+/** Registers the gradients once per process (idempotent). */
+export function registerFusedGradients(): void {
+  const stockRelu = tf.getGradient(tf.Relu) as tf.GradConfig & { [MARK]?: true };
+  if (stockRelu && !stockRelu[MARK]) {
+    tf.registerGradient({
+      ...stockRelu,
+      [MARK]: true,
+      gradFunc: (dy, saved, attrs) => {
+        if (!backendHasKernel(RELU_GRAD)) return stockRelu.gradFunc(dy, saved, attrs);
+        return { x: () => runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x: saved[0] }) as tf.Tensor };
+      },
+    } as tf.GradConfig);
+  }
+  if (!tf.getGradient(BATCH_NORM_TRAINING)) {
+    tf.registerGradient({
+      kernelName: BATCH_NORM_TRAINING,
+      inputsToSave: ["x", "scale"],
+      outputsToSave: [false, true, true],
+      gradFunc: (dys, saved, attrs) => {
+        const [x, scale, mean, variance] = saved;
+        const dy = (dys as tf.Tensor[])[0];
+        // All three at once, here rather than in the thunks: tfjs runs each thunk in its own tidy, and
+        // unused results are freed by the tidy around the whole backward pass.
+        const [dx, dScale, dOffset] = runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x, scale, mean, variance }, {
+          epsilon: (attrs as { epsilon: number }).epsilon,
+        }) as tf.Tensor[];
+        return { x: () => dx, scale: () => dScale, offset: () => dOffset };
+      },
+    });
+  }
+}
