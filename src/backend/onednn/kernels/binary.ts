@@ -52,8 +52,13 @@ function binaryKernel(name: string, alg: number, commutative: boolean) {
     const [pa, pb] = [padded(a.shape, rank), padded(b.shape, rank)];
     let first = a, second = b, secondShape = pb;
     if (!tf.util.arraysEqual(pa, full)) {
-      if (!commutative || !tf.util.arraysEqual(pb, full)) {
-        return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
+      if (!tf.util.arraysEqual(pb, full)) return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
+      if (!commutative) {
+        if (tf.util.sizeFromShape(a.shape) !== 1) return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
+        const [eltAlg, alpha, beta] = SCALAR_FIRST[name](backend.f32(a)[0]);
+        const y = allocate(n);
+        eltwiseForward(backend.engine, eltAlg, n, alpha, beta).run([[ARG.src, backend.f32(b)], [ARG.dst, y]]);
+        return backend.output(out, y);
       }
       [first, second, secondShape] = [b, a, pa];
     }
