@@ -101,10 +101,11 @@ function readVersion(
 
 /**
  * Opens oneDNN once per process. Returns the library, or a one-line reason why it cannot be used
- * here (not installed, FFI not permitted, unsupported version).
+ * here (not installed, FFI not permitted, unsupported version). `retry` tries again after a failure
+ * (e.g. once the library has been installed).
  */
-export function openOnednn(): OnednnLibrary | string {
-  if (opened !== undefined) return opened;
+export function openOnednn(opts: { retry?: boolean } = {}): OnednnLibrary | string {
+  if (opened !== undefined && !(opts.retry && typeof opened === "string")) return opened;
   for (const path of LIBRARY_NAMES) {
     // The version first, with one symbol: a 3.x library lacks the 2.x functions bound below.
     let probe: Deno.DynamicLibrary<{ dnnl_version: typeof SYMBOLS.dnnl_version }>;

@@ -54,7 +54,9 @@ function binaryKernel(name: string, alg: number, commutative: boolean) {
     if (!tf.util.arraysEqual(pa, full)) {
       if (!tf.util.arraysEqual(pb, full)) return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
       if (!commutative) {
-        if (tf.util.sizeFromShape(a.shape) !== 1) return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
+        if (tf.util.sizeFromShape(a.shape) !== 1) {
+          return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
+        }
         const [eltAlg, alpha, beta] = SCALAR_FIRST[name](backend.f32(a)[0]);
         const y = allocate(n);
         eltwiseForward(backend.engine, eltAlg, n, alpha, beta).run([[ARG.src, backend.f32(b)], [ARG.dst, y]]);
