@@ -7,8 +7,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { TrainConfig } from "./config.ts";
-import { weightBytes } from "./io_handler.ts";
+import type { TrainConfig } from "../run/config.ts";
+import { weightBytes } from "../run/model_files.ts";
 
 /** The saved state of an Adam optimizer: weight specs and bytes as tfjs encodes them. */
 export interface OptimizerState {
