@@ -161,11 +161,12 @@ export function parseFlags<F extends Flags>(
   args: readonly string[],
   usage: string,
 ): ParsedFlags<F> {
+  const options = spellings(flags);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: spellings(flags), allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (e) {
-    const { where, detail } = describeParseError(e, Object.keys(flags));
+    const { where, detail } = describeParseError(e, Object.keys(options));
     throw new UserError(where, `${detail}\nusage: ${usage}`);
   }
   const raw = parsed.values as Record<string, string | boolean | undefined>;

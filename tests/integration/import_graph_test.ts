@@ -45,7 +45,8 @@ function importsOf(file: string): string[] {
 
 /** The layer a file belongs to: the longest LAYERS entry its path starts with. */
 function layerOf(file: string): string {
-  const name = [...rank.keys()].filter((n) => file.startsWith(n + "/")).sort((a, b) => b.length - a.length)[0];
+  const name =
+    [...rank.keys()].filter((n) => file.startsWith(n + "/")).sort((a, b) => b.length - a.length)[0];
   assert.ok(name, `${file}: add its folder to LAYERS in this test`);
   return name;
 }
