@@ -122,21 +122,15 @@ export type RunConfig = z.output<typeof RunConfig>;
 /** Everything that decides what a run computes (and a little that does not: backend, paths). */
 export type TrainConfig = Omit<RunConfig, "createdAt" | "command">;
 
+// The fields a misspelt key could have meant, for a "did you mean" hint.
 function knownKeys(path: readonly PropertyKey[]): string[] {
-  const shapes: Record<string, Record<string, unknown>> = {
-    "": StoredRunConfig.shape,
+  if (path[0] === "heads") return Object.keys(HeadConfig.shape);
+  const nested: Record<string, Record<string, unknown>> = {
     optimizer: TrainFields.optimizer.shape,
     augment: TrainFields.augment.shape,
     preprocessing: Preprocessing.shape,
   };
-  const key = path.length === 0
-    ? ""
-    : path.length === 1
-    ? String(path[0])
-    : path[0] === "heads"
-    ? "heads"
-    : "-";
-  return Object.keys(key === "heads" ? HeadConfig.shape : shapes[key] ?? {});
+  return Object.keys(path.length === 0 ? StoredRunConfig.shape : nested[String(path[0])] ?? {});
 }
 
 /**
