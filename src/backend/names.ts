@@ -1,8 +1,11 @@
 /**
- * Backend names, the `--backend` flag every command offers, and its parsing.
- * No tfjs import here, so commands can parse flags before loading a backend.
+ * Backend names, the `--backend` and `--threads` flags every command that runs a model offers, and
+ * their parsing. No tfjs import here, so commands can parse flags before loading a backend.
+ *
+ * @module
  */
 import { UserError } from "../util/errors.ts";
+import { type Flags, parseArgsOptions, renderFlagHelp } from "../util/flags.ts";
 
 /** The backends a user can ask for. */
 export const BACKEND_NAMES = [
@@ -17,21 +20,29 @@ export const BACKEND_NAMES = [
 /** A backend a user can ask for; `auto` picks the fastest that loads here. */
 export type BackendName = typeof BACKEND_NAMES[number];
 
-/** Help text for `--backend`, for a command's usage message. */
-export const BACKEND_FLAG_HELP = [
-  "--backend <name>  tfjs backend: auto (default), tensorflow-gpu, tensorflow, webgpu, onednn, wasm, cpu.",
-  "                  auto tries tensorflow-gpu (CUDA, needs `deno task setup-gpu`), webgpu on a real GPU,",
-  "                  tensorflow (libtensorflow on the CPU), onednn (native CPU kernels, needs libdnnl2:",
-  "                  `deno task setup-native`), then wasm with the project's training kernels.",
-  "                  cpu is plain JavaScript: fine for tiny models, far too slow to train convnets.",
-  "--threads N       CPU threads for onednn (default: all cores)",
-].join("\n");
+/**
+ * The `--backend` and `--threads` flags as entries of a command's flag table (see src/util/flags.ts):
+ * every command that runs a model spreads them into its table; {@link backendRequestFromArgs} reads them.
+ */
+export const BACKEND_FLAGS = {
+  backend: {
+    type: "string",
+    arg: "NAME",
+    default: "auto",
+    help: `tfjs backend: ${BACKEND_NAMES.join(", ")}.\n` +
+      "auto tries tensorflow-gpu (CUDA, needs `deno task setup-gpu`), webgpu on a real GPU,\n" +
+      "tensorflow (libtensorflow on the CPU), onednn (native CPU kernels, needs libdnnl2:\n" +
+      "`deno task setup-native`), then wasm with the project's training kernels.\n" +
+      "cpu is plain JavaScript: fine for tiny models, far too slow to train convnets.",
+  },
+  threads: { type: "string", arg: "N", defaultText: "all cores", help: "CPU threads for onednn" },
+} as const satisfies Flags;
 
-/** The `--backend` option, to spread into a command's parseArgs options. */
-export const BACKEND_OPTION = {
-  backend: { type: "string", default: "auto" },
-  threads: { type: "string" },
-} as const;
+/** Help text for `--backend` and `--threads`, made from {@link BACKEND_FLAGS}. */
+export const BACKEND_FLAG_HELP: string = renderFlagHelp(BACKEND_FLAGS);
+
+/** The backend flags as node:util parseArgs options, made from {@link BACKEND_FLAGS}. */
+export const BACKEND_OPTION = parseArgsOptions(BACKEND_FLAGS);
 
 /** A backend as the flags ask for it. */
 export interface BackendRequest {

@@ -1,5 +1,13 @@
+/**
+ * node:util's parseArgs for a command whose options are written out by hand (strict: an unknown flag
+ * is a user error with a "did you mean" hint). Commands with a flag table use `defineCommand` from
+ * `./command.ts`, which also makes their help text.
+ *
+ * @module
+ */
 import { parseArgs as nodeParseArgs } from "node:util";
 import { UserError } from "../util/errors.ts";
+import { describeParseError } from "../util/flags.ts";
 
 type Options = NonNullable<Parameters<typeof nodeParseArgs>[0]>["options"];
 
@@ -11,6 +19,7 @@ export function parseArgs<O extends Options>(args: string[], options: O, usage: 
   try {
     return nodeParseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UserError("", `${(e as Error).message}\nusage: ${usage}`);
+    const { where, detail } = describeParseError(e, Object.keys(options ?? {}));
+    throw new UserError(where, `${detail}\nusage: ${usage}`);
   }
 }

@@ -1,34 +1,41 @@
+/**
+ * `deno task compile <graph>`: validate, lower to tfjs layers, print a summary, and write
+ * `out/<graph>/graph.json` (IR), `model.json` (tfjs topology, no weights) and `graph.mmd` (Mermaid).
+ *
+ * @module
+ */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
+import { useBackend } from "../backend/mod.ts";
 import { compileFile } from "../compiler/mod.ts";
 import { lowerToModel } from "../compiler/lower.ts";
 import { irToJson } from "../compiler/emit/json.ts";
 import { toMermaid } from "../compiler/emit/mermaid.ts";
 import { summarize } from "../compiler/emit/summary.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { parseArgs } from "./args.ts";
-import { runMain } from "./main.ts";
 import { UserError } from "../util/errors.ts";
-import { useBackend } from "../backend/mod.ts";
+import { defineCommand } from "./command.ts";
+import { COMMON_FLAGS } from "./common_flags.ts";
 
-const USAGE = "deno task compile <graph.ts|.yaml|.json> [--out DIR] [--input-size N] [--full]";
-
-/**
- * `deno task compile <graph>`: validate, lower to tfjs layers, print a summary, and write
- * `out/<graph>/graph.json` (IR), `model.json` (tfjs topology, no weights) and `graph.mmd` (Mermaid).
- */
-export async function compileCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs(args, {
-    out: { type: "string", default: "out" },
-    "input-size": { type: "string" },
-    full: { type: "boolean", default: false },
-  }, USAGE);
-  if (positionals.length !== 1) throw new UserError("", `expected one graph file\nusage: ${USAGE}`);
-  const inputSize = values["input-size"] === undefined ? undefined : Number(values["input-size"]);
-  if (inputSize !== undefined && !(Number.isInteger(inputSize) && inputSize > 0)) {
-    throw new UserError("--input-size", `expected a positive whole number, got "${values["input-size"]}"`);
-  }
-  const { ir } = await compileFile(positionals[0], { inputSize });
+/** The `compile` command. */
+export const COMPILE = defineCommand({
+  name: "compile",
+  usage: "<graph.ts|.yaml|.json> [--out DIR] [--input-size N] [--full]",
+  about: "Validates a graph, lowers it to tfjs layers, prints a Keras-style summary and writes\n" +
+    "DIR/<graph>/graph.json (IR), model.json (tfjs topology, no weights) and graph.mmd (Mermaid).",
+  positionals: [["GRAPH", "graph file (.ts, .yaml, .json); a run's spec.json compiles too"]],
+  flags: {
+    out: { ...COMMON_FLAGS.out, default: "out" },
+    "input-size": { ...COMMON_FLAGS["input-size"], min: 1, defaultText: "the graph's" },
+    full: {
+      type: "boolean",
+      help: "list every layer in the summary (blocks are folded into one row otherwise)",
+    },
+  },
+  writes: ["out"],
+}, async ({ values, positionals }) => {
+  if (positionals.length !== 1) throw new UserError("", `expected one graph file\nusage: ${COMPILE.usage}`);
+  const { ir } = await compileFile(positionals[0], { inputSize: values["input-size"] });
   // Lowering builds the real tfjs model (weights initialised, no compute): the cpu backend is enough.
   await useBackend("cpu");
   const model = lowerToModel(ir);
@@ -36,8 +43,8 @@ export async function compileCommand(args: string[]): Promise<void> {
   if (model.countParams() !== ir.totalParams) {
     throw new Error(`lowered model has ${model.countParams()} params, IR says ${ir.totalParams}`);
   }
-  console.log(summarize(ir, { full: values.full }));
-  const dir = join(values.out!, ir.name);
+  console.log(summarize(ir, { full: values.full ?? false }));
+  const dir = join(values.out, ir.name);
   const topology = JSON.stringify(
     { format: "layers-model", modelTopology: model.toJSON(null, false) },
     null,
@@ -48,6 +55,6 @@ export async function compileCommand(args: string[]): Promise<void> {
   await writeFileAtomic(join(dir, "graph.mmd"), toMermaid(ir));
   console.log(`wrote ${join(dir, "graph.json")}, ${join(dir, "model.json")}, ${join(dir, "graph.mmd")}`);
   tf.disposeVariables();
-}
+});
 
-if (import.meta.main) runMain(() => compileCommand(Deno.args));
+if (import.meta.main) COMPILE.main();

@@ -16,10 +16,7 @@ import {
   TFJS_VERSION,
 } from "../backend/native.ts";
 import { UserError } from "../util/errors.ts";
-import { parseArgs } from "./args.ts";
-import { runMain } from "./main.ts";
-
-const USAGE = "deno task setup-gpu [--cpu] [--check]";
+import { defineCommand } from "./command.ts";
 // The install script of tfjs-node(-gpu) downloads libtensorflow from here.
 const LIBTENSORFLOW_HOST = "https://storage.googleapis.com/";
 
@@ -76,12 +73,22 @@ async function deno(args: string[], cwd: string): Promise<void> {
   }
 }
 
-/** Installs and checks the native backend; see the file comment. */
-export async function setupGpu(args: string[]): Promise<void> {
-  const { values } = parseArgs(args, {
-    cpu: { type: "boolean", default: false },
-    check: { type: "boolean", default: false },
-  }, USAGE);
+/** The `setup-gpu` command: installs and checks the native backend; see the file comment. */
+export const SETUP_GPU = defineCommand({
+  name: "setup-gpu",
+  usage: "[--cpu] [--check]",
+  about:
+    "Installs @tensorflow/tfjs-node-gpu (downloads libtensorflow, needs the internet and CUDA) and copies\n" +
+    "its binding to lib/napi-v8/, where Deno looks for it (tfjs issues 8579, 8581).",
+  flags: {
+    cpu: {
+      type: "boolean",
+      default: false,
+      help: "install @tensorflow/tfjs-node (libtensorflow on the CPU) instead",
+    },
+    check: { type: "boolean", default: false, help: "only check that the installed package loads" },
+  },
+}, async ({ values }) => {
   const kind: NativeKind = values.cpu ? "tensorflow" : "tensorflow-gpu";
   const pkg = NATIVE_PACKAGE[kind];
   const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -117,6 +124,9 @@ export async function setupGpu(args: string[]): Promise<void> {
     throw new UserError("setup-gpu", `${failed} (CUDA and cuDNN must be installed for the GPU build)`);
   }
   console.log(`${pkg} installed and loads: use --backend ${kind} (auto picks it first)`);
-}
+});
 
-if (import.meta.main) runMain(() => setupGpu(Deno.args));
+/** Installs and checks the native backend as `deno task setup-gpu` does with `args`. */
+export const setupGpu = (args: string[]): Promise<void> => SETUP_GPU.run(args);
+
+if (import.meta.main) SETUP_GPU.main();

@@ -5,18 +5,7 @@
  */
 import { installHint, openOnednn } from "../backend/onednn/mod.ts";
 import { UserError } from "../util/errors.ts";
-import { parseArgs } from "./args.ts";
-import { runMain } from "./main.ts";
-
-const USAGE = "deno task setup-native [--check]";
-const HELP = `usage: ${USAGE}
-
-Installs oneDNN 2.x (Debian/Ubuntu package libdnnl2, the library PyTorch uses on CPUs) so that
---backend onednn (and auto) trains on every core. As root on Debian/Ubuntu it runs
-\`apt-get install -y libdnnl2\`; otherwise it prints the command to run.
-
-  --check     only say whether oneDNN loads, install nothing
-  -h, --help  this help`;
+import { defineCommand } from "./command.ts";
 
 /** The `ID` and `ID_LIKE` words of /etc/os-release, lower-case. */
 function distroIds(): string[] {
@@ -42,13 +31,17 @@ async function run(argv: string[]): Promise<boolean> {
   }
 }
 
-async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs(
-    args,
-    { check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    USAGE,
-  );
-  if (values.help) return console.log(HELP);
+/** The `setup-native` command. */
+export const SETUP_NATIVE = defineCommand({
+  name: "setup-native",
+  usage: "[--check]",
+  about: "Installs oneDNN 2.x (Debian/Ubuntu package libdnnl2, the library PyTorch uses on CPUs) so that\n" +
+    "--backend onednn (and auto) trains on every core. As root on Debian/Ubuntu it runs\n" +
+    "`apt-get install -y libdnnl2`; otherwise it prints the command to run.",
+  flags: {
+    check: { type: "boolean", default: false, help: "only say whether oneDNN loads; install nothing" },
+  },
+}, async ({ values }) => {
   const found = openOnednn();
   if (typeof found !== "string") {
     console.log(`oneDNN ${found.version} loads (${found.path}, ${found.runtime}): --backend auto uses it.`);
@@ -76,6 +69,6 @@ async function main(args: string[]): Promise<void> {
   const after = openOnednn({ retry: true });
   if (typeof after === "string") throw new UserError("", `installed, but ${after}`);
   console.log(`oneDNN ${after.version} loads (${after.path}): --backend auto now uses it.`);
-}
+});
 
-if (import.meta.main) runMain(() => main(Deno.args));
+if (import.meta.main) SETUP_NATIVE.main();

@@ -3,32 +3,24 @@
  * `runs/<graph>/<id>/`; `--resume RUN_DIR` continues a stopped run; `--init-from` warm-starts.
  * With no arguments: examples/small_attention_mtl.ts on the synthetic set at 64×64 (generated into
  * data/synth if missing). See `--help` for every flag.
+ *
+ * @module
  */
 import { join } from "node:path";
-import { backendFromArgs, describeBackend, useBackend } from "../backend/mod.ts";
 import { ensureSynth } from "../data/mod.ts";
+import type { SplitProgress } from "../run/mod.ts";
 import { autoMicroBatch } from "../train/accumulate.ts";
-import { formatDuration } from "../util/progress.ts";
-import { UserError } from "../util/errors.ts";
-import {
-  intFlag,
-  overridesFromFlags,
-  PROTOCOL_FLAGS,
-  TRAIN_HELP,
-  TRAIN_OPTIONS,
-  TRAIN_USAGE,
-  withPermissionHint,
-} from "../train/flags.ts";
 import { executeRun } from "../train/run.ts";
-import { type DecodeProgress, type PreparedRun, prepareNewRun, prepareResume } from "../train/setup.ts";
-import { parseArgs } from "./args.ts";
-import { runMain } from "./main.ts";
+import { type PreparedRun, prepareNewRun, prepareResume } from "../train/setup.ts";
+import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
+import { formatDuration } from "../util/progress.ts";
+import { defineCommand } from "./command.ts";
+import { DEFAULT_DATA } from "./common_flags.ts";
+import { overridesFromFlags, PROTOCOL_FLAGS, TRAIN_FLAGS } from "./train_flags.ts";
 
 /** What `deno task train` trains when given no graph: measured to be the CPU-friendly choice. */
 export const DEFAULT_GRAPH = "examples/small_attention_mtl.ts";
-/** The synthetic set's folder, generated on first use. */
-export const DEFAULT_DATA = "data/synth";
 /** Input side of the no-argument default. */
 export const DEFAULT_INPUT_SIZE = 64;
 
@@ -45,7 +37,7 @@ async function synthIfMissing(dir: string): Promise<void> {
 }
 
 /** Decoding progress: a line redrawn in place on a terminal; one line per split otherwise. */
-function decodeProgress(): DecodeProgress {
+function decodeProgress(): SplitProgress {
   const tty = Deno.stdout.isTerminal();
   const enc = new TextEncoder();
   return (split, done, total, cached) => {
@@ -58,30 +50,31 @@ function decodeProgress(): DecodeProgress {
   };
 }
 
-async function main(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs(args, TRAIN_OPTIONS, TRAIN_USAGE);
-  if (values.help) {
-    console.log(TRAIN_HELP);
-    return;
-  }
-  if (positionals.length > 1) throw new UserError("", `one graph file at most\nusage: ${TRAIN_USAGE}`);
-  const backendName = backendFromArgs(values);
-  const stopAfterSteps = intFlag(values, "stop-after-steps");
-  const cacheDir = (values.cache as string | undefined) ?? ".cache/data";
+/** The `train` command. */
+export const TRAIN = defineCommand({
+  name: "train",
+  usage: "[GRAPH] [--data DIR|SPEC.yaml] [flags]",
+  alsoUsage: ["--resume RUN_DIR [--epochs N]"],
+  about: "Trains a graph with the paper's protocol (defaults from the graph's training section):\n" +
+    "softmax cross-entropy per head × λ, summed; Adam lr 1e-3 → 1e-4 after epoch 25; batch 64;\n" +
+    `horizontal flips and shifts. With no GRAPH: ${DEFAULT_GRAPH} on ${DEFAULT_DATA} at ` +
+    `${DEFAULT_INPUT_SIZE}×${DEFAULT_INPUT_SIZE}.`,
+  positionals: [["GRAPH", "graph file (.ts, .yaml, .json)"]],
+  flags: TRAIN_FLAGS,
+  writes: ["runs", ".cache", "data"],
+}, async ({ values, positionals, given, args, backend }) => {
+  if (positionals.length > 1) throw new UserError("", `one graph file at most\nusage: ${TRAIN.usage}`);
   let run: PreparedRun;
   if (values.resume) {
-    const given = PROTOCOL_FLAGS.filter((f) => values[f] !== undefined);
-    if (given.length || positionals.length) {
+    const refused = PROTOCOL_FLAGS.filter((f) => given.has(f)).map((f) => "--" + given.get(f));
+    if (refused.length || positionals.length) {
       throw new UserError(
         "--resume",
-        `continues a run with its stored config.json; drop ${
-          given.map((f) => "--" + f).join(", ") || positionals[0]
-        }`,
+        `continues a run with its stored config.json; drop ${refused.join(", ") || positionals[0]}`,
       );
     }
-    const chosen = await useBackend(backendName);
-    console.log(describeBackend(chosen));
-    run = await prepareResume(values.resume as string, intFlag(values, "epochs"));
+    const chosen = await backend();
+    run = await prepareResume(values.resume, values.epochs);
     if (run.config.backend !== chosen.name) {
       console.log(
         `note: the run started on ${run.config.backend}; results may differ in the last bits on ${chosen.name}`,
@@ -90,32 +83,29 @@ async function main(args: string[]): Promise<void> {
   } else {
     const isDefault = positionals.length === 0;
     const graph = positionals[0] ?? DEFAULT_GRAPH;
-    const data = (values.data as string | undefined) ?? DEFAULT_DATA;
-    const inputSize = intFlag(values, "input-size", 8, 4096) ?? (isDefault ? DEFAULT_INPUT_SIZE : undefined);
+    const inputSize = values["input-size"] ?? (isDefault ? DEFAULT_INPUT_SIZE : undefined);
     if (isDefault) {
       console.log(
         `no graph given: training ${graph} (the paper's attention MTL with a small residual trunk) on ` +
-          `${data} at ${inputSize}×${inputSize}. Full ResNet50 (graphs/attention_mtl.ts) trains about 3× slower ` +
-          `on this CPU even at 64×64; name it to train it.`,
+          `${values.data} at ${inputSize}×${inputSize}. Full ResNet50 (graphs/attention_mtl.ts) trains about ` +
+          `3× slower on this CPU even at 64×64; name it to train it.`,
       );
     }
-    if (data === DEFAULT_DATA) await synthIfMissing(data);
-    const chosen = await useBackend(backendName);
-    console.log(describeBackend(chosen));
-    const microFlag = intFlag(values, "micro-batch");
+    if (values.data === DEFAULT_DATA) await synthIfMissing(values.data);
+    const chosen = await backend();
     run = await prepareNewRun({
       graph,
-      data,
-      runsDir: (values.runs as string | undefined) ?? "runs",
-      runId: values["run-id"] as string | undefined,
+      data: values.data,
+      runsDir: values.runs,
+      runId: values["run-id"],
       inputSize,
       overrides: overridesFromFlags(values),
-      microBatch: microFlag ?? autoMicroBatch(chosen.name),
-      seed: intFlag(values, "seed", 0, 2 ** 32 - 1) ?? 1,
-      checkpointEvery: intFlag(values, "checkpoint-every", 0) ?? 50,
+      microBatch: values["micro-batch"] ?? autoMicroBatch(chosen.name),
+      seed: values.seed,
+      checkpointEvery: values["checkpoint-every"],
       backend: chosen.name,
-      initFrom: values["init-from"] as string | undefined,
-      skipBad: Boolean(values["skip-bad"]),
+      initFrom: values["init-from"],
+      skipBad: values["skip-bad"] ?? false,
       command: ["train", ...args],
     });
   }
@@ -130,11 +120,11 @@ async function main(args: string[]): Promise<void> {
   console.log(`stop any time; continue with: deno task train --resume ${run.runDir}`);
   const t0 = performance.now();
   const result = await executeRun(run, {
-    cacheDir,
+    cacheDir: values.cache,
     decodeProgress: decodeProgress(),
-    curves: !values["no-curves"],
-    stopAfterSteps,
-    // A new run whose data cannot be read leaves nothing behind (its folder holds only config.json).
+    curves: values.curves,
+    stopAfterSteps: values["stop-after-steps"],
+    // A new run whose data cannot be read leaves nothing behind (its folder holds only its config and spec).
     removeOnDataError: !values.resume,
   });
   const took = formatDuration((performance.now() - t0) / 1000);
@@ -150,6 +140,6 @@ async function main(args: string[]): Promise<void> {
       `at epoch ${best?.epoch ?? "?"} (${join(run.runDir, "best")}); evaluate with: ` +
       `deno task eval ${run.runDir} --data ${c.data}`,
   );
-}
+});
 
-if (import.meta.main) runMain(() => withPermissionHint(() => main(Deno.args)));
+if (import.meta.main) TRAIN.main();

@@ -3,9 +3,8 @@
  *
  * @module
  */
-import { loadImages, openDataset, type Split } from "../data/mod.ts";
-import { loadRun, type RunWeights } from "../train/load_run.ts";
-import { headRequests } from "../train/setup.ts";
+import type { Split } from "../data/mod.ts";
+import { loadRun, loadRunSplits, type RunWeights } from "../run/mod.ts";
 import { type EvalResult, evaluate } from "./metrics.ts";
 
 /** Where and how to evaluate. */
@@ -30,11 +29,13 @@ export async function evaluateRun(runDir: string, o: EvaluateRunOptions = {}): P
   const run = await loadRun(runDir, o.weights ?? "best");
   try {
     const data = o.data ?? run.config.data;
-    const ds = await openDataset(data, headRequests(run.config.heads), { skipBad: run.config.skipBad });
-    const set = await loadImages(ds, o.split ?? "test", { size: run.config.inputSize, crop: "box" }, {
-      cacheDir: o.cacheDir ?? ".cache/data",
-    });
-    return { label: run.label, data, result: evaluate(run.model, set, run.config.heads, o.batchSize ?? 32) };
+    const split = o.split ?? "test";
+    const sets = await loadRunSplits(run.config, [split], { data, cacheDir: o.cacheDir });
+    return {
+      label: run.label,
+      data,
+      result: evaluate(run.model, sets[split], run.config.heads, o.batchSize ?? 32),
+    };
   } finally {
     run.model.dispose();
   }

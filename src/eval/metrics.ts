@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { batches } from "../data/mod.ts";
 import type { ImageSet } from "../data/mod.ts";
-import { crossEntropy, headOutputs } from "../train/loss.ts";
+import { crossEntropy, headOutputs } from "./cross_entropy.ts";
 
 /** A head as evaluation needs it. */
 export interface EvalHead {
@@ -37,24 +37,6 @@ export interface EvalResult {
 export function meanOf(values: Record<string, number>): number {
   const v = Object.values(values);
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
-}
-
-/**
- * Softmax probabilities per head for `count` images (`x`: NHWC floats in [0,1]), in inference mode:
- * `result[h][i]` is image i's class distribution for head h.
- */
-export function predictProbabilities(
-  model: tf.LayersModel,
-  x: Float32Array,
-  count: number,
-  size: number,
-): number[][][] {
-  return tf.tidy(() => {
-    const out = headOutputs(
-      model.apply(tf.tensor4d(x, [count, size, size, 3]), { training: false }) as tf.Tensor,
-    );
-    return out.map((t) => t.arraySync() as number[][]);
-  });
 }
 
 /** Accuracy and loss of every head over `set` (all images, in order, no augmentation). */

@@ -8,7 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { backendHasKernel, BATCH_NORM_TRAINING, batchNormTraining } from "../backend/fused_ops.ts";
+import { backendHasKernel, BATCH_NORM_TRAINING, batchNormTraining } from "../ops/fused.ts";
 
 /** What the lowering passes for a `batchnorm` node. */
 export interface BatchNormConfig {

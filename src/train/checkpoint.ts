@@ -3,70 +3,47 @@
  * weights.bin, batch-norm moving statistics included), the optimizer state (optimizer.bin) and the
  * loop position (state.json). Each is written to a temporary directory and renamed into place, then
  * `checkpoints/latest` is pointed at it and older ones are removed, so a run killed at any moment
- * (SIGKILL included) leaves a complete checkpoint to resume from.
+ * (SIGKILL included) leaves a complete checkpoint to resume from. state.json is parsed on read.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
+import { z } from "zod";
+import { parseJson } from "../compiler/mod.ts";
+import {
+  BEST_DIR,
+  BEST_INFO_FILE,
+  checkpointName,
+  CHECKPOINTS_DIR,
+  dirSaveHandler,
+  fileLoadHandler,
+  LATEST_FILE,
+  MODEL_FILE,
+  OPTIMIZER_FILE,
+  replaceDir,
+  STATE_FILE,
+} from "../run/mod.ts";
+import { describeIssue, issuePath } from "../schema/mod.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
-import { dirSaveHandler, fileLoadHandler, MODEL_FILE, replaceDir } from "./io_handler.ts";
+import { LoopState } from "./loop_state.ts";
 import { type OptimizerState, restoreOptimizerState, saveOptimizerState } from "./optimizer.ts";
 
-/** Running sums of the epoch in progress, so a resumed epoch reports what an uninterrupted one would. */
-export interface EpochSums {
-  lossSums: number[];
-  correct: number[];
-  /** Σ of the batches' total (λ-weighted) losses × their sizes. */
-  weightedLoss: number;
-  count: number;
-  /** Seconds spent on this epoch's steps so far. */
-  seconds: number;
-}
-
-/** Where the loop stands: enough to continue exactly. */
-export interface LoopState {
-  /** Optimizer steps done. */
-  step: number;
-  /** 1-based epoch in progress (or about to start). */
-  epoch: number;
-  /** Next batch index within `epoch` (0: the epoch has not started). */
-  batch: number;
-  seed: number;
-  sums: EpochSums;
-  /** Best mean validation accuracy so far and its epoch. */
-  best: { epoch: number; meanAccuracy: number } | null;
-}
-
-/** state.json of a checkpoint. */
-interface StateFile {
-  version: 1;
-  savedAt: string;
-  loop: LoopState;
-  optimizer: { specs: tf.io.WeightsManifestEntry[]; accBeta: [number, number] };
-}
-
-const CHECKPOINTS = "checkpoints";
-const LATEST = "latest";
-const OPTIMIZER_FILE = "optimizer.bin";
-const STATE_FILE = "state.json";
-
-/** Empty running sums for `heads` heads. */
-export function emptySums(heads: number): EpochSums {
-  return {
-    lossSums: new Array(heads).fill(0),
-    correct: new Array(heads).fill(0),
-    weightedLoss: 0,
-    count: 0,
-    seconds: 0,
-  };
-}
-
-/** Folder name of the checkpoint after `step` steps. */
-export function checkpointName(step: number): string {
-  return `step-${String(step).padStart(8, "0")}`;
-}
+/** state.json of a checkpoint: the loop position and the optimizer's weight manifest. */
+const StateFile = z.strictObject({
+  version: z.literal(1),
+  savedAt: z.string(),
+  loop: LoopState,
+  optimizer: z.strictObject({
+    specs: z.array(
+      z.looseObject({ name: z.string(), shape: z.array(z.number().int()), dtype: z.string() })
+        .transform((e) => e as unknown as tf.io.WeightsManifestEntry),
+    ),
+    accBeta: z.tuple([z.number(), z.number()]),
+  }),
+});
+type StateFile = z.infer<typeof StateFile>;
 
 /** Writes a checkpoint of `model`, `optimizer` and `loop` into `runDir`; returns its directory. */
 export async function saveCheckpoint(
@@ -75,7 +52,7 @@ export async function saveCheckpoint(
   optimizer: tf.AdamOptimizer,
   loop: LoopState,
 ): Promise<string> {
-  const root = join(runDir, CHECKPOINTS);
+  const root = join(runDir, CHECKPOINTS_DIR);
   const name = checkpointName(loop.step);
   const dir = join(root, name);
   const opt = await saveOptimizerState(optimizer);
@@ -90,7 +67,7 @@ export async function saveCheckpoint(
     };
     await Deno.writeTextFile(join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
   });
-  await writeFileAtomic(join(root, LATEST), name + "\n");
+  await writeFileAtomic(join(root, LATEST_FILE), name + "\n");
   for await (const e of Deno.readDir(root)) {
     // Older checkpoints, and temporary directories of writes a killed process left behind.
     const stale = /^step-\d+$/.test(e.name) ? e.name !== name : /^\.step-\d+\.(tmp|old)-/.test(e.name);
@@ -99,40 +76,21 @@ export async function saveCheckpoint(
   return dir;
 }
 
-/** The newest complete checkpoint directory of a run, or null when it has none. */
-export async function latestCheckpoint(runDir: string): Promise<string | null> {
-  const root = join(runDir, CHECKPOINTS);
-  try {
-    const name = (await Deno.readTextFile(join(root, LATEST))).trim();
-    if (/^step-\d+$/.test(name)) {
-      await Deno.stat(join(root, name, STATE_FILE));
-      return join(root, name);
-    }
-  } catch {
-    // fall through: pick the highest complete step directory
-  }
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(root)) {
-      if (e.isDirectory && /^step-\d+$/.test(e.name)) names.push(e.name);
-    }
-  } catch {
-    return null;
-  }
-  for (const name of names.sort().reverse()) {
-    try {
-      await Deno.stat(join(root, name, STATE_FILE));
-      return join(root, name);
-    } catch {
-      // incomplete: skip
-    }
-  }
-  return null;
+/** Reads and checks a checkpoint's state.json; a problem is one line naming the file and field. */
+async function readStateFile(checkpointDir: string): Promise<StateFile> {
+  const path = join(checkpointDir, STATE_FILE);
+  const json = parseJson(await Deno.readTextFile(path), path);
+  const version = (json as { version?: unknown })?.version;
+  if (version !== 1) throw new UserError(checkpointDir, `unknown checkpoint version ${version}`);
+  const parsed = StateFile.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new UserError(`${path}: ${issuePath(issue.path)}`, describeIssue(issue));
 }
 
 /** Reads a checkpoint's loop state. */
 export async function readLoopState(checkpointDir: string): Promise<LoopState> {
-  return (JSON.parse(await Deno.readTextFile(join(checkpointDir, STATE_FILE))) as StateFile).loop;
+  return (await readStateFile(checkpointDir)).loop;
 }
 
 /**
@@ -144,8 +102,7 @@ export async function restoreCheckpoint(
   model: tf.LayersModel,
   optimizer: tf.AdamOptimizer,
 ): Promise<LoopState> {
-  const state = JSON.parse(await Deno.readTextFile(join(checkpointDir, STATE_FILE))) as StateFile;
-  if (state.version !== 1) throw new UserError(checkpointDir, `unknown checkpoint version ${state.version}`);
+  const state = await readStateFile(checkpointDir);
   const artifacts = await fileLoadHandler(join(checkpointDir, MODEL_FILE)).load!();
   const weights = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
   try {
@@ -174,13 +131,10 @@ export interface BestInfo {
   valAccuracy: Record<string, number>;
 }
 
-/** Folder of a run's best model (by mean validation accuracy). */
-export const BEST_DIR = "best";
-
 /** Replaces `<runDir>/best/` with `model` and `best.json`. */
 export async function saveBest(runDir: string, model: tf.LayersModel, info: BestInfo): Promise<void> {
   await replaceDir(join(runDir, BEST_DIR), async (tmp) => {
     await model.save(dirSaveHandler(tmp));
-    await Deno.writeTextFile(join(tmp, "best.json"), JSON.stringify(info, null, 2) + "\n");
+    await Deno.writeTextFile(join(tmp, BEST_INFO_FILE), JSON.stringify(info, null, 2) + "\n");
   });
 }

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { type CurvePoint, renderLineChart, writeChart } from "../eval/plot/mod.ts";
-import type { EpochRecord } from "./run_dir.ts";
+import type { EpochRecord } from "../run/metrics.ts";
 
 /** The curve points of metrics.jsonl records. */
 export function curvePoints(records: readonly EpochRecord[]): CurvePoint[] {

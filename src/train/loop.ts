@@ -1,7 +1,7 @@
 /**
- * The training loop: epochs of deterministic batches, one optimizer step per batch (micro-batched),
- * validation at each epoch end, metrics.jsonl, checkpoints (every N steps and at each epoch end),
- * `best/` by mean validation accuracy, curves, and a stop with a clear message on a NaN/∞ loss.
+ * The training loop: epochs of deterministic batches, one optimizer step per batch (`trainStep`,
+ * micro-batched), a stop with a clear message on a NaN/∞ loss, and hooks after each step and at each
+ * epoch end (by default: validation and metrics.jsonl, `best/`, checkpoints, curves; see hooks.ts).
  *
  * Everything a step computes is a function of the checkpointed state (weights, optimizer, loop
  * position, seed), so a run resumed from any checkpoint reproduces the uninterrupted run exactly.
@@ -10,22 +10,15 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { batchCount, batches, type ImageSet } from "../data/mod.ts";
-import { evaluate } from "../eval/metrics.ts";
+import type { TrainConfig } from "../run/config.ts";
+import { type EpochRecord, latestCheckpoint } from "../run/mod.ts";
 import { UserError } from "../util/errors.ts";
 import { EpochProgress, type ProgressSink, stdoutSink } from "../util/progress.ts";
-import {
-  emptySums,
-  type EpochSums,
-  latestCheckpoint,
-  type LoopState,
-  saveBest,
-  saveCheckpoint,
-} from "./checkpoint.ts";
-import { lrAt, type TrainConfig } from "./config.ts";
-import { writeCurves } from "./curves.ts";
+import { defaultHooks, type EpochEnd, type LoopContext, type LoopHook } from "./hooks.ts";
+import { emptySums, type EpochSums, type LoopState } from "./loop_state.ts";
 import { setLearningRate } from "./optimizer.ts";
+import { lrAt } from "./protocol.ts";
 import { deriveSeed } from "./rng.ts";
-import { appendMetrics, type EpochRecord } from "./run_dir.ts";
 import { type StepBatch, trainStep } from "./step.ts";
 
 /** A NaN or infinite loss: the run stops, its last checkpoint is the last good state. */
@@ -60,8 +53,10 @@ export interface LoopOptions {
   history?: EpochRecord[];
   /** Progress output (default stdout). */
   sink?: ProgressSink;
-  /** Draw curves.svg/png after each epoch (default true). */
+  /** Draw curves.svg/png after each epoch (default true; ignored when `hooks` are given). */
   curves?: boolean;
+  /** What runs after each step and epoch (default: {@link defaultHooks}). */
+  hooks?: LoopHook[];
   /** Stop (without saving) once this many optimizer steps are done: simulates a kill in tests. */
   stopAfterSteps?: number;
   /** Called after each finite step, before any checkpoint (tests use it to inject faults). */
@@ -75,9 +70,6 @@ export interface LoopResult {
   records: EpochRecord[];
 }
 
-const perHead = (names: string[], f: (i: number) => number) =>
-  Object.fromEntries(names.map((n, i) => [n, f(i)]));
-
 /** Running loss and accuracy per head, for the progress bar. */
 const runningHeads = (names: string[], s: EpochSums) =>
   Object.fromEntries(
@@ -89,18 +81,27 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
   const cfg = o.config;
   const names = cfg.heads.map((h) => h.name);
   const sink = o.sink ?? stdoutSink();
-  const records = [...(o.history ?? [])];
+  const hooks = o.hooks ?? defaultHooks({ curves: o.curves });
   const nb = batchCount(o.train.count, cfg.batchSize);
   const shiftPx = Math.round(cfg.augment.shift * o.train.size);
   let state: LoopState = o.start ??
     { step: 0, epoch: 1, batch: 0, seed: cfg.seed, sums: emptySums(names.length), best: null };
-  let lastCheckpoint = await latestCheckpoint(o.runDir);
-  let curvesFailed = false;
+  const ctx: LoopContext = {
+    runDir: o.runDir,
+    config: cfg,
+    model: o.model,
+    optimizer: o.optimizer,
+    val: o.val,
+    batchesPerEpoch: nb,
+    records: [...(o.history ?? [])],
+    lastCheckpoint: await latestCheckpoint(o.runDir),
+    progress: new EpochProgress("", nb, sink),
+  };
 
   for (let epoch = state.epoch; epoch <= cfg.epochs; epoch++) {
     const lr = lrAt(cfg, epoch);
     setLearningRate(o.optimizer, lr);
-    const progress = new EpochProgress(`epoch ${epoch}/${cfg.epochs}`, nb, sink);
+    const progress = ctx.progress = new EpochProgress(`epoch ${epoch}/${cfg.epochs}`, nb, sink);
     const sums = state.sums;
     const stream = batches(o.train, {
       batchSize: cfg.batchSize,
@@ -122,7 +123,7 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
       );
       if (!r.finite) {
         progress.log(`non-finite loss per head: ${names.map((n, i) => `${n} ${r.lossSums[i]}`).join(", ")}`);
-        throw new NonFiniteLossError(o.runDir, epoch, state.step, lastCheckpoint);
+        throw new NonFiniteLossError(o.runDir, epoch, state.step, ctx.lastCheckpoint);
       }
       sums.seconds += (performance.now() - t0) / 1000;
       sums.weightedLoss += r.loss * r.count;
@@ -140,62 +141,29 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
         etaSeconds: ((o.train.count - (state.batch * cfg.batchSize)) / sums.count) * sums.seconds,
       });
       if (o.stopAfterSteps !== undefined && state.step >= o.stopAfterSteps) {
-        return { status: "stopped", state, records };
+        return { status: "stopped", state, records: ctx.records };
       }
-      if (cfg.checkpointEvery > 0 && state.step % cfg.checkpointEvery === 0 && state.batch < nb) {
-        lastCheckpoint = await saveCheckpoint(o.runDir, o.model, o.optimizer, state);
-      }
+      for (const hook of hooks) await hook.onStepEnd?.(ctx, state);
     }
 
-    progress.status(`validating on ${o.val.count} images…`);
-    const v0 = performance.now();
-    const val = evaluate(o.model, o.val, cfg.heads, Math.max(cfg.microBatch, 16));
-    const record: EpochRecord = {
-      epoch,
-      step: state.step,
-      lr,
-      loss: sums.weightedLoss / sums.count,
-      headLoss: perHead(names, (i) => sums.lossSums[i] / sums.count),
-      trainAccuracy: perHead(names, (i) => sums.correct[i] / sums.count),
-      valLoss: perHead(names, (i) => val.heads[names[i]].loss),
-      valAccuracy: perHead(names, (i) => val.heads[names[i]].accuracy),
-      meanValAccuracy: val.meanAccuracy,
-      imagesPerSecond: sums.count / Math.max(sums.seconds, 1e-9),
-      seconds: sums.seconds,
-      valSeconds: (performance.now() - v0) / 1000,
-    };
-    await appendMetrics(o.runDir, record);
-    records.push(record);
-    let best = state.best;
-    if (!best || record.meanValAccuracy > best.meanAccuracy) {
-      best = { epoch, meanAccuracy: record.meanValAccuracy };
-      await saveBest(o.runDir, o.model, {
-        epoch,
-        step: state.step,
-        meanValAccuracy: record.meanValAccuracy,
-        valAccuracy: record.valAccuracy,
-      });
-    }
-    state = {
+    const next: LoopState = {
       step: state.step,
       epoch: epoch + 1,
       batch: 0,
       seed: cfg.seed,
       sums: emptySums(names.length),
-      best,
+      best: state.best,
     };
-    lastCheckpoint = await saveCheckpoint(o.runDir, o.model, o.optimizer, state);
-    if ((o.curves ?? true) && !curvesFailed) {
-      try {
-        await writeCurves(o.runDir, `${cfg.graphName}: loss and accuracy per head`, records);
-      } catch (e) {
-        curvesFailed = true;
-        progress.log(`warning: could not draw the curves (${(e as Error).message}); training goes on`);
-      }
-    }
-    progress.finish(epochSummary(record, cfg.epochs, best.epoch === epoch));
+    const end: EpochEnd = { epoch, lr, sums, state: next };
+    for (const hook of hooks) await hook.onEpochEnd?.(ctx, end);
+    state = end.state;
+    progress.finish(
+      end.record
+        ? epochSummary(end.record, cfg.epochs, state.best?.epoch === epoch)
+        : `epoch ${epoch}/${cfg.epochs}  loss ${(sums.weightedLoss / sums.count).toFixed(4)}`,
+    );
   }
-  return { status: "done", state, records };
+  return { status: "done", state, records: ctx.records };
 }
 
 /** The one line an epoch leaves in the log. */

@@ -7,9 +7,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { ADAM_UPDATE, type AdamUpdateAttrs, backendHasKernel } from "../backend/fused_ops.ts";
-import type { TrainConfig } from "./config.ts";
-import { weightBytes } from "./io_handler.ts";
+import { ADAM_UPDATE, type AdamUpdateAttrs, backendHasKernel } from "../ops/fused.ts";
+import type { TrainConfig } from "../run/config.ts";
+import { weightBytes } from "../run/model_files.ts";
 
 /** The saved state of an Adam optimizer: weight specs and bytes as tfjs encodes them. */
 export interface OptimizerState {

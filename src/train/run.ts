@@ -10,13 +10,8 @@
  */
 import type { ProgressSink } from "../util/progress.ts";
 import { type LoopResult, runTraining } from "./loop.ts";
-import {
-  type DecodeProgress,
-  loadRunData,
-  type NewRunOptions,
-  type PreparedRun,
-  prepareNewRun,
-} from "./setup.ts";
+import type { SplitProgress } from "../run/mod.ts";
+import { loadRunData, type NewRunOptions, type PreparedRun, prepareNewRun } from "./setup.ts";
 
 /** How a prepared run is carried out. */
 export interface ExecuteOptions {
@@ -24,13 +19,13 @@ export interface ExecuteOptions {
   cacheDir?: string;
   /** Lines about data and setup (default console.log). */
   log?: (line: string) => void;
-  decodeProgress?: DecodeProgress;
+  decodeProgress?: SplitProgress;
   /** Per-epoch progress output (default: stdout). */
   sink?: ProgressSink;
   /** Draw curves.svg/png after each epoch (default true). */
   curves?: boolean;
   stopAfterSteps?: number;
-  /** Delete the run folder when its data cannot be read (true for new runs: it holds only config.json). */
+  /** Delete the run folder when its data cannot be read (true for new runs: it holds only config and spec). */
   removeOnDataError?: boolean;
 }
 

@@ -1,29 +1,39 @@
 /**
  * Getting a run ready: a new run (compile the graph at the input size, seeded initial weights,
- * optional warm start, resolved config.json) or a resumed one (config.json read back, the graph
- * recompiled, the latest checkpoint restored, metrics.jsonl cut back to it), plus its images.
+ * optional warm start, config.json and spec.json written) or a resumed one (config.json read back,
+ * the model built from the stored spec, the latest checkpoint restored, metrics.jsonl cut back to
+ * it), plus its training and validation images.
  *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
 import { type Compiled, compileFile } from "../compiler/mod.ts";
 import { lowerToModel } from "../compiler/lower.ts";
-import { type ImageSet, loadImages, openDataset } from "../data/mod.ts";
-import { UserError } from "../util/errors.ts";
-import { join } from "node:path";
-import { BEST_DIR, latestCheckpoint, type LoopState, restoreCheckpoint } from "./checkpoint.ts";
-import { recoverDir } from "./io_handler.ts";
-import { type HeadConfig, resolveProtocol, type TrainConfig, type TrainOverrides } from "./config.ts";
-import { createOptimizer } from "./optimizer.ts";
-import { withSeededRandom } from "./rng.ts";
+import type { ImageSet } from "../data/mod.ts";
 import {
+  BEST_DIR,
+  defaultPreprocessing,
   type EpochRecord,
+  latestCheckpoint,
+  loadRunSplits,
   newRunDir,
   readRunConfig,
+  recoverDir,
   type RunConfig,
+  runGraph,
+  type SplitProgress,
+  type TrainConfig,
   truncateMetrics,
   writeRunConfig,
-} from "./run_dir.ts";
+  writeRunSpec,
+} from "../run/mod.ts";
+import { UserError } from "../util/errors.ts";
+import { restoreCheckpoint } from "./checkpoint.ts";
+import type { LoopState } from "./loop_state.ts";
+import { createOptimizer } from "./optimizer.ts";
+import { resolveProtocol, type TrainOverrides } from "./protocol.ts";
+import { withSeededRandom } from "./rng.ts";
 import { formatWarmStart, warmStart } from "./warm_start.ts";
 
 /** Flags of a new run. */
@@ -61,7 +71,7 @@ export function buildSeededModel(ir: Compiled["ir"], seed: number): tf.LayersMod
   return withSeededRandom(seed, () => lowerToModel(ir));
 }
 
-/** Creates the run directory, model and optimizer of a new run. */
+/** Creates the run directory (config.json, spec.json), model and optimizer of a new run. */
 export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
   const { ir, spec } = await compileFile(o.graph, o.inputSize ? { inputSize: o.inputSize } : {});
   const protocol = resolveProtocol(ir, spec.training, o.overrides);
@@ -88,16 +98,20 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
     checkpointEvery: o.checkpointEvery,
     backend: o.backend,
     ...(o.initFrom ? { initFrom: o.initFrom } : {}),
+    preprocessing: defaultPreprocessing(ir.input[0]),
     createdAt: new Date().toISOString(),
     command: o.command,
   };
+  // The spec at the run's input size: what resume, eval and export rebuild the model from.
+  await writeRunSpec(runDir, { ...spec, input: [ir.input[0], ir.input[1], ir.input[2]] });
   await writeRunConfig(runDir, config);
   return { runDir, config, model, optimizer: createOptimizer(config), history: [], notes };
 }
 
 /**
- * Reopens a run for `--resume`: same graph and configuration (only `epochs` may grow), weights,
- * optimizer and loop position from the latest checkpoint.
+ * Reopens a run for `--resume`: same graph (its stored spec; the graph file is not read again) and
+ * configuration (only `epochs` may grow), weights, optimizer and loop position from the latest
+ * checkpoint.
  */
 export async function prepareResume(runDir: string, epochs?: number): Promise<PreparedRun> {
   const stored = await readRunConfig(runDir);
@@ -106,7 +120,7 @@ export async function prepareResume(runDir: string, epochs?: number): Promise<Pr
   if (!ckpt) {
     throw new UserError(runDir, "no checkpoint to resume from (the run stopped before its first one)");
   }
-  const { ir } = await compileFile(stored.graph, { inputSize: stored.inputSize });
+  const { ir, fromSpec } = await runGraph(runDir, stored);
   const model = lowerToModel(ir);
   const optimizer = createOptimizer(stored);
   const start = await restoreCheckpoint(ckpt, model, optimizer);
@@ -119,54 +133,22 @@ export async function prepareResume(runDir: string, epochs?: number): Promise<Pr
   const where = start.batch
     ? `epoch ${start.epoch}, batch ${start.batch}`
     : `the start of epoch ${start.epoch}`;
-  return {
-    runDir,
-    config,
-    model,
-    optimizer,
-    start,
-    history,
-    notes: [`resuming ${runDir} from ${ckpt} (step ${start.step}, ${where})`],
-  };
+  const notes = [`resuming ${runDir} from ${ckpt} (step ${start.step}, ${where})`];
+  if (!fromSpec) {
+    notes.push(`note: the run has no spec.json (made by an older version); rebuilt from ${stored.graph}`);
+  }
+  return { runDir, config, model, optimizer, start, history, notes };
 }
-
-/** Decoding progress of one split (see the data layer's `LoadProgress`). */
-export type DecodeProgress = (split: "train" | "val", done: number, total: number, cached: boolean) => void;
 
 /** The train and validation images of a run's dataset at its input size (decoded once, then cached). */
 export async function loadRunData(
-  config: Pick<TrainConfig, "data" | "heads" | "skipBad" | "inputSize">,
+  config: Pick<TrainConfig, "data" | "heads" | "skipBad" | "preprocessing">,
   cacheDir: string,
   log: (line: string) => void = () => {},
-  progress?: DecodeProgress,
+  progress?: SplitProgress,
 ): Promise<{ train: ImageSet; val: ImageSet }> {
-  const ds = await openDataset(config.data, headRequests(config.heads), { skipBad: config.skipBad });
-  for (const n of ds.notes) log(n);
-  if (ds.problems.length) {
-    log(`skipped ${ds.problems.length} bad rows/images (first: ${ds.problems[0].where})`);
-  }
-  const pre = { size: config.inputSize, crop: "box" as const };
-  const load = async (split: "train" | "val") => {
-    const set = await loadImages(ds, split, pre, {
-      cacheDir,
-      onProgress: (p) => progress?.(split, p.done, p.total, p.cached),
-    });
-    if (set.decoded > 0) log(`decoded ${set.decoded} ${split} images (cached in ${cacheDir} for next time)`);
-    return set;
-  };
-  const train = await load("train");
-  const val = await load("val");
-  log(
-    `data ${config.data}: ${train.count} train, ${val.count} val images at ${config.inputSize}×${config.inputSize}`,
-  );
-  return { train, val };
-}
-
-/** What the data layer is asked for: each head's attribute and classes from the graph. */
-export function headRequests(heads: readonly HeadConfig[]) {
-  return heads.map((h) => ({
-    head: h.name,
-    ...(h.attribute ? { attribute: h.attribute } : {}),
-    classes: h.classes,
-  }));
+  const sets = await loadRunSplits(config, ["train", "val"], { cacheDir, log, onProgress: progress });
+  const size = config.preprocessing.size;
+  log(`data ${config.data}: ${sets.train.count} train, ${sets.val.count} val images at ${size}×${size}`);
+  return sets;
 }

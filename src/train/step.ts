@@ -8,8 +8,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { accumulateGradients, type MicroBatch } from "./accumulate.ts";
-import type { HeadConfig } from "./config.ts";
-import { headOutputs, lossTerms } from "./loss.ts";
+import { headOutputs } from "../eval/cross_entropy.ts";
+import type { HeadConfig } from "../run/config.ts";
+import { lossTerms } from "./loss.ts";
 import { deriveSeed, withSeededRandom } from "./rng.ts";
 
 /** What a step needs of a batch (the data layer's `Batch` fits). */

@@ -11,8 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { UserError } from "../util/errors.ts";
-import { latestCheckpoint } from "./checkpoint.ts";
-import { MODEL_FILE, readWeights } from "./io_handler.ts";
+import { BEST_DIR, CONFIG_FILE, latestCheckpoint, MODEL_FILE, readWeights } from "../run/mod.ts";
 import { exists } from "../util/fs.ts";
 
 /** What a warm start did, weight by weight. */
@@ -37,7 +36,7 @@ async function newestRun(dir: string): Promise<string | null> {
   for await (const e of Deno.readDir(dir)) {
     if (!e.isDirectory) continue;
     const path = join(dir, e.name);
-    const time = await Deno.stat(join(path, "config.json")).then((s) => s.mtime?.getTime() ?? 0, () => -1);
+    const time = await Deno.stat(join(path, CONFIG_FILE)).then((s) => s.mtime?.getTime() ?? 0, () => -1);
     if (time >= 0 && (!best || time > best.time)) best = { path, time };
   }
   return best?.path ?? null;
@@ -56,7 +55,7 @@ export async function resolveModelSource(from: string): Promise<string> {
   if (!(await exists(from))) {
     throw new UserError(from, "not found (expected a run directory or a model.json)");
   }
-  for (const candidate of [join(from, MODEL_FILE), join(from, "best", MODEL_FILE)]) {
+  for (const candidate of [join(from, MODEL_FILE), join(from, BEST_DIR, MODEL_FILE)]) {
     if (await exists(candidate)) return candidate;
   }
   const ckpt = await latestCheckpoint(from);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type EpochRecord, readMetrics } from "../../src/train/run_dir.ts";
+import { type EpochRecord, readMetrics } from "../../src/run/mod.ts";
 import { fixtureData, tempRuns, TINY_TMTL } from "./helpers.ts";
 
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys"];

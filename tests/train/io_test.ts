@@ -8,13 +8,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { compileFile } from "../../src/compiler/mod.ts";
 import { registerProjectLayers } from "../../src/layers/mod.ts";
-import {
-  fileLoadHandler,
-  readWeights,
-  recoverDir,
-  replaceDir,
-  saveModelDir,
-} from "../../src/train/io_handler.ts";
+import { fileLoadHandler, readWeights, recoverDir, replaceDir, saveModelDir } from "../../src/run/mod.ts";
 import { buildSeededModel } from "../../src/train/setup.ts";
 import { tempRuns, TINY_ATTENTION, wasmBackend } from "./helpers.ts";
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { readMetrics } from "../../src/train/run_dir.ts";
+import { readMetrics } from "../../src/run/mod.ts";
 import { trainStep } from "../../src/train/step.ts";
 import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
 
@@ -20,7 +20,7 @@ Deno.test("training a few epochs lowers the loss and fills the run directory", a
     data,
     runsDir: runs,
     runId: "a",
-    overrides: { epochs: 4, batchSize: 16, lr: 3e-3 },
+    overrides: { epochs: 4, batchSize: 16, optimizer: { lr: 3e-3 } },
     microBatch: 8,
     seed: 1,
     checkpointEvery: 0,

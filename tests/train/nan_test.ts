@@ -3,10 +3,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { isUserError } from "../../src/util/errors.ts";
-import { latestCheckpoint } from "../../src/train/checkpoint.ts";
-import { readWeights } from "../../src/train/io_handler.ts";
+import { latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts";
 import { NonFiniteLossError, runTraining } from "../../src/train/loop.ts";
-import { readMetrics } from "../../src/train/run_dir.ts";
 import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
 

@@ -5,11 +5,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import { latestCheckpoint } from "../../src/train/checkpoint.ts";
+import { type EpochRecord, latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { type EpochRecord, readMetrics } from "../../src/train/run_dir.ts";
 import { loadRunData, type NewRunOptions, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
-import { readWeights } from "../../src/train/io_handler.ts";
 import { fixtureData, memorySink, tempRuns, TINY_ATTENTION, wasmBackend } from "./helpers.ts";
 
 /** A record without the timing fields, which legitimately differ. */
@@ -25,7 +23,7 @@ async function options(runsDir: string): Promise<NewRunOptions> {
     data: await fixtureData(),
     runsDir,
     runId: "r",
-    overrides: { epochs: 3, batchSize: 16, lr: 2e-3, schedule: [{ afterEpoch: 2, lr: 5e-4 }] },
+    overrides: { epochs: 3, batchSize: 16, optimizer: { lr: 2e-3 }, schedule: [{ afterEpoch: 2, lr: 5e-4 }] },
     microBatch: 8,
     seed: 7,
     checkpointEvery: 3,

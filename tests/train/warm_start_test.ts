@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { compileFile, compileSpec } from "../../src/compiler/mod.ts";
 import { graph } from "../../src/dsl/mod.ts";
 import { attributeHead, small } from "../../stdlib/mod.ts";
-import { saveModelDir } from "../../src/train/io_handler.ts";
+import { saveModelDir } from "../../src/run/mod.ts";
 import { buildSeededModel } from "../../src/train/setup.ts";
 import { formatWarmStart, resolveModelSource, warmStart } from "../../src/train/warm_start.ts";
 import { lowerToModel } from "../../src/compiler/lower.ts";

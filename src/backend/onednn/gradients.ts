@@ -8,7 +8,12 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs"; // registers the stock gradients this module wraps
-import { backendHasKernel, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD } from "../fused_ops.ts";
+import {
+  backendHasKernel,
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  RELU_GRAD,
+} from "../../ops/fused.ts";
 
 const MARK = Symbol.for("mtlgraph.fusedGradient");
 

@@ -1,6 +1,6 @@
 /**
- * Reading and writing tfjs-format models (`model.json` + `weights.bin`) on the local file system.
- * Plain tfjs has no `file://` handler under Deno, so these are small IOHandlers of our own:
+ * A run's model files: reading and writing tfjs-format models (`model.json` + `weights.bin`) on the
+ * local file system. Plain tfjs has no `file://` handler under Deno, so these are small IOHandlers of our own:
  * `model.save(dirSaveHandler(dir))` and `tf.loadLayersModel(fileLoadHandler("…/model.json"))`.
  * Loading reads every weight file the manifest lists, so models converted with
  * `tensorflowjs_converter` (sharded `group1-shard1of4.bin`, …) load too.

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { type EvalResult } from "../eval/metrics.ts";
+import type { EvalResult } from "../eval/metrics.ts";
 import { evaluateRun } from "../eval/evaluate_run.ts";
-import { type ExecuteOptions, trainNewRun } from "./run.ts";
-import type { TrainOverrides } from "./config.ts";
-import type { NewRunOptions } from "./setup.ts";
+import type { TrainOverrides } from "../train/protocol.ts";
+import { type ExecuteOptions, trainNewRun } from "../train/run.ts";
+import type { NewRunOptions } from "../train/setup.ts";
 
 /** One graph's part of a pair. */
 export interface PairSide {

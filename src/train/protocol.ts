@@ -1,0 +1,101 @@
+/**
+ * The training protocol of a run: the graph's `training` section (the paper's protocol by default)
+ * with overrides laid over it — any field of the TrainingSpec, checked by its schema — and the heads'
+ * loss weights; then the learning rate per epoch. Also the parsers of the flags that spell schedules
+ * and loss weights.
+ *
+ * @module
+ */
+import type { IR } from "../compiler/mod.ts";
+import type { TrainConfig } from "../run/config.ts";
+import { describeIssue, issuePath, TrainingSpec } from "../schema/mod.ts";
+import { UserError } from "../util/errors.ts";
+import { type DeepPartial, mergePlain } from "../util/merge.ts";
+
+/**
+ * Overrides of a graph's training protocol: any TrainingSpec field (nested ones in part, e.g.
+ * `{ optimizer: { lr: 3e-3 } }`), plus λ per head. Undefined fields keep the graph's value.
+ */
+export type TrainOverrides = DeepPartial<TrainingSpec> & { lossWeights?: Record<string, number> };
+
+/** Adam's constants (Keras defaults; tfjs' epsilon default depends on the backend, so it is fixed here). */
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
+
+/** The graph's training spec with `overrides` laid over it, checked by the TrainingSpec schema. */
+export function applyOverrides(training: TrainingSpec, overrides: DeepPartial<TrainingSpec>): TrainingSpec {
+  const parsed = TrainingSpec.safeParse(mergePlain(training, overrides));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new UserError(`training.${issuePath(issue.path)}`, describeIssue(issue));
+}
+
+/**
+ * Merges the graph's training protocol with overrides. `microBatch` is left to the caller (it depends
+ * on the backend and model).
+ */
+export function resolveProtocol(
+  ir: IR,
+  training: TrainingSpec,
+  o: TrainOverrides,
+): Pick<TrainConfig, "epochs" | "batchSize" | "optimizer" | "schedule" | "augment" | "heads"> {
+  const { lossWeights = {}, ...overrides } = o;
+  for (const name of Object.keys(lossWeights)) {
+    if (!ir.heads.some((h) => h.name === name)) {
+      throw new UserError(
+        "--loss-weight",
+        `no head '${name}' (heads: ${ir.heads.map((h) => h.name).join(", ")})`,
+      );
+    }
+  }
+  const t = applyOverrides(training, overrides);
+  return {
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    optimizer: { ...t.optimizer, ...ADAM },
+    schedule: [...t.schedule].sort((a, b) => a.afterEpoch - b.afterEpoch),
+    augment: t.augment,
+    heads: ir.heads.map((h) => ({
+      name: h.name,
+      ...(h.attribute ? { attribute: h.attribute } : {}),
+      classes: h.classes,
+      lossWeight: lossWeights[h.name] ?? h.lossWeight,
+    })),
+  };
+}
+
+/** The learning rate of 1-based epoch `epoch`: the last schedule step with `afterEpoch < epoch`. */
+export function lrAt(config: Pick<TrainConfig, "optimizer" | "schedule">, epoch: number): number {
+  let lr = config.optimizer.lr;
+  for (const s of config.schedule) if (s.afterEpoch < epoch) lr = s.lr;
+  return lr;
+}
+
+/** Parses `--lr-schedule 25:1e-4,40:1e-5` (epochs completed : lr); `none` for a constant rate. */
+export function parseSchedule(text: string): { afterEpoch: number; lr: number }[] {
+  if (text.trim() === "none" || text.trim() === "") return [];
+  return text.split(",").map((part) => {
+    const m = part.trim().match(/^(\d+)\s*:\s*([0-9.eE+-]+)$/);
+    const lr = m ? Number(m[2]) : NaN;
+    if (!m || !(lr > 0)) {
+      throw new UserError(
+        "--lr-schedule",
+        `expected EPOCH:LR[,EPOCH:LR…] (e.g. 25:1e-4), got '${part.trim()}'`,
+      );
+    }
+    return { afterEpoch: Number(m[1]), lr };
+  });
+}
+
+/** Parses `--loss-weight smile=1,gender=0.5`. */
+export function parseLossWeights(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(",")) {
+    const [name, value] = part.split("=").map((s) => s.trim());
+    const w = Number(value);
+    if (!name || value === undefined || !(w >= 0)) {
+      throw new UserError("--loss-weight", `expected HEAD=WEIGHT[,HEAD=WEIGHT…], got '${part.trim()}'`);
+    }
+    out[name] = w;
+  }
+  return out;
+}
