@@ -11,6 +11,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { UserError } from "../util/errors.ts";
 import type { BackendName } from "./names.ts";
 import { loadNative, NATIVE_HINT, NATIVE_PACKAGE, type NativeKind } from "./native.ts";
+import { releaseBackpropMemoryEarly } from "./backprop_memory.ts";
 import { installHint, loadOnednn } from "./onednn/mod.ts";
 import { loadWasm } from "./wasm.ts";
 import { describeAdapter, isHardwareAdapter, loadWebgpu, probeAdapter } from "./webgpu.ts";
@@ -91,6 +92,7 @@ async function tryOnednn(threads?: number): Promise<BackendChoice | string> {
  * hardware GPU, tensorflow, then wasm with the project's kernels, and says what it passed over.
  */
 export async function useBackend(name: BackendName, opts: UseBackendOptions = {}): Promise<BackendChoice> {
+  releaseBackpropMemoryEarly();
   const fail = (why: string, hint: string) => new UserError("--backend " + name, `${why}; ${hint}`);
   switch (name) {
     case "tensorflow-gpu":
