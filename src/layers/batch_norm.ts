@@ -8,7 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { backendHasKernel, BATCH_NORM_TRAINING, batchNormTraining } from "../ops/fused.ts";
+import { backendHasKernel, BATCH_NORM_TRAINING, batchNormTraining } from "./fused_kernels.ts";
 
 /** What the lowering passes for a `batchnorm` node. */
 export interface BatchNormConfig {

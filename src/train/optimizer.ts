@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { ADAM_UPDATE, type AdamUpdateAttrs, backendHasKernel } from "../ops/fused.ts";
+import { ADAM_UPDATE, type AdamUpdateAttrs, backendHasKernel } from "../layers/fused_kernels.ts";
 import type { TrainConfig } from "../run/config.ts";
 import { weightBytes } from "../run/model_files.ts";
 

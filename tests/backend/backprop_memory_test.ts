@@ -12,7 +12,10 @@ import { rand } from "./helpers.ts";
 const seen: number[] = [];
 const probe = tf.customGrad((x, save) => {
   (save as (t: tf.Tensor[]) => void)([]);
-  return { value: tf.clone(x as tf.Tensor), gradFunc: (dy: tf.Tensor) => (seen.push(tf.memory().numBytes), tf.clone(dy)) };
+  return {
+    value: tf.clone(x as tf.Tensor),
+    gradFunc: (dy: tf.Tensor) => (seen.push(tf.memory().numBytes), tf.clone(dy)),
+  };
 });
 
 function deepLoss(x: tf.Tensor4D, filters: tf.Variable[]): tf.Scalar {
@@ -56,7 +59,10 @@ Deno.test("backprop frees each node's gradients and saved tensors once passed, s
   early.out.forEach((g, i) => assert.deepEqual(g, late.out[i], `gradient ${i}`));
   assert.equal(early.leaked, 0);
   assert.equal(late.leaked, 0);
-  assert(early.peak < 0.6 * late.peak, `peak during backward: ${early.peak} bytes with early release, ${late.peak} without`);
+  assert(
+    early.peak < 0.6 * late.peak,
+    `peak during backward: ${early.peak} bytes with early release, ${late.peak} without`,
+  );
   setBackpropEarlyRelease(true);
 });
 

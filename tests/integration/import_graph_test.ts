@@ -13,7 +13,6 @@ const LAYERS: string[][] = [
   ["src/schema"],
   ["src/dsl"],
   ["stdlib"],
-  ["src/ops"],
   ["src/layers"],
   ["src/compiler"],
   ["src/backend"],

@@ -13,7 +13,7 @@ import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   RELU_GRAD,
-} from "../../ops/fused.ts";
+} from "../../layers/fused_kernels.ts";
 
 const MARK = Symbol.for("mtlgraph.fusedGradient");
 

@@ -5,7 +5,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { ADAM_UPDATE, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD } from "../../ops/fused.ts";
+import {
+  ADAM_UPDATE,
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  RELU_GRAD,
+} from "../../layers/fused_kernels.ts";
 import { ONEDNN, type OnednnKernelFunc } from "./backend.ts";
 import { registerFusedGradients } from "./gradients.ts";
 import { adamUpdate } from "./kernels/adam.ts";

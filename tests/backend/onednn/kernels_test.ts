@@ -6,7 +6,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ok as assert } from "node:assert/strict";
-import { backendHasKernel, BATCH_NORM_TRAINING, batchNormTraining } from "../../../src/ops/fused.ts";
+import {
+  backendHasKernel,
+  BATCH_NORM_TRAINING,
+  batchNormTraining,
+} from "../../../src/layers/fused_kernels.ts";
 import { rand, randArray, relErr } from "../helpers.ts";
 import { ONEDNN_TOLERANCE, onednnTest, onednnVsCpu, useOnednn } from "./helpers.ts";
 

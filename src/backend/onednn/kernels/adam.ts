@@ -6,7 +6,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import type { AdamUpdateAttrs } from "../../../ops/fused.ts";
+import type { AdamUpdateAttrs } from "../../../layers/fused_kernels.ts";
 import { allocate, type OnednnKernelArgs } from "../backend.ts";
 
 const f = Math.fround;
