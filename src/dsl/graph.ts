@@ -37,7 +37,7 @@ export function head<const H extends HeadSpecInput>(h: H): H {
 }
 
 /** Replaces each head's `dependsOn` keys that are not other heads by an error message type. */
-type CheckedHeads<H> = {
+export type CheckedHeads<H> = {
   [K in keyof H]: H[K] extends { dependsOn: infer D } ? Omit<H[K], "dependsOn"> & {
       dependsOn: {
         [E in keyof D]: E extends Exclude<keyof H, K> ? D[E]
