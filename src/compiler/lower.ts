@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { batchNormalization, type LayersModel, registerProjectLayers, taskAttention } from "../layers/mod.ts";
 import { type LowerKit, opDef, type OpName } from "../ops/mod.ts";
+import { UserError } from "../util/errors.ts";
 import type { IR, IRNodeOf } from "./ir.ts";
 
 const KIT: LowerKit = { tf, batchNormalization, taskAttention };
@@ -28,6 +29,22 @@ function layerFor<Op extends OpName>(node: IRNodeOf<Op>): tf.layers.Layer {
  * ```
  */
 export function lowerToModel(ir: IR): LayersModel {
+  try {
+    return buildModel(ir);
+  } catch (e) {
+    // The compiler caps each tensor and the total, but the machine may still have less memory.
+    if (e instanceof RangeError && /allocat|memory|array length/i.test(e.message)) {
+      throw new UserError(
+        ir.name,
+        `could not allocate the model's ${ir.totalParams.toLocaleString("en-US")} parameters ` +
+          `(${(ir.totalParams * 4 / 2 ** 30).toFixed(1)} GiB of weights): ${e.message.split("\n")[0]}`,
+      );
+    }
+    throw e;
+  }
+}
+
+function buildModel(ir: IR): LayersModel {
   registerProjectLayers();
   const tensors = new Map<string, tf.SymbolicTensor>();
   const input = tf.input({ name: "input", shape: ir.input });

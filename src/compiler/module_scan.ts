@@ -25,7 +25,7 @@ const MAX_FILES = 1000;
 /**
  * Absolute paths of `entry` and every local module it imports, directly or not. Bare, `npm:`,
  * `jsr:` and remote specifiers are not followed (they need no read access); a specifier that names
- * no file is left for the module loader to report.
+ * no file is kept, for the module loader to report.
  */
 export async function localModuleFiles(entry: string): Promise<string[]> {
   const found = new Set<string>([entry]);
@@ -42,11 +42,8 @@ export async function localModuleFiles(entry: string): Promise<string[]> {
     for (const spec of specifiersIn(text)) {
       const target = localTarget(spec, file);
       if (!target || found.has(target) || !MODULE_EXTENSIONS.has(extname(target))) continue;
-      try {
-        if (!(await Deno.stat(target)).isFile) continue;
-      } catch {
-        continue;
-      }
+      // A missing file is granted too, so that the loader reports "Module not found" rather than
+      // asking for permission.
       found.add(target);
       queue.push(target);
     }

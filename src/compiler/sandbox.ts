@@ -10,9 +10,9 @@
  * @module
  */
 import { resolve as resolvePath } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { UserError } from "../util/errors.ts";
-import type { GraphWorkerReply } from "./graph_worker.ts";
+import { graphWorkerMain, type GraphWorkerReply } from "./graph_worker.ts";
 import { localModuleFiles } from "./module_scan.ts";
 
 /** Options for {@linkcode importGraphModule}. */
@@ -21,7 +21,8 @@ export interface SandboxOptions {
   timeoutMs?: number;
 }
 
-const WORKER = new URL("./graph_worker.ts", import.meta.url);
+/** The worker's program as a blob: starting it needs no read access (the command may have little). */
+const WORKER_SOURCE = `(${graphWorkerMain.toString()})();\n`;
 // deno-lint-ignore no-control-regex -- Deno colours some loader messages; strip the escapes.
 const ANSI = /\x1b\[[0-9;]*m/g;
 
@@ -33,13 +34,21 @@ export async function importGraphModule(path: string, o: SandboxOptions = {}): P
   const file = resolvePath(path);
   const timeoutMs = o.timeoutMs ?? 60_000;
   const modules = await localModuleFiles(file);
-  const worker = new Worker(WORKER, {
+  // A worker cannot get more than its parent: name a module the command itself may not read.
+  const unreadable = modules.find((m) =>
+    Deno.permissions.querySync({ name: "read", path: m }).state !== "granted"
+  );
+  if (unreadable) {
+    throw new UserError(path, `it imports ${unreadable}, which this command may not read (--allow-read)`);
+  }
+  const blob = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
+  const worker = new Worker(blob, {
     type: "module",
     name: "graph file",
     deno: {
       permissions: {
         // The module loader needs read access to each local module; the graph can import these anyway.
-        read: [...(WORKER.protocol === "file:" ? [fileURLToPath(WORKER)] : []), ...modules],
+        read: modules,
         write: false,
         net: false,
         env: false,
@@ -71,6 +80,7 @@ export async function importGraphModule(path: string, o: SandboxOptions = {}): P
   } finally {
     clearTimeout(timer);
     worker.terminate();
+    URL.revokeObjectURL(blob);
   }
 }
 
@@ -87,7 +97,12 @@ function valueOf(
     case "not-data":
       throw new UserError(
         path,
-        `default export is not a graph (got ${reply.type}); export default graph({ … }) with plain data`,
+        reply.type === "object"
+          ? `default export is not plain data (${
+            reply.detail.replace(/\.$/, "")
+          }); a graph holds numbers, strings, ` +
+            `booleans, arrays and objects`
+          : `default export is not a graph (got ${reply.type}); export default graph({ … })`,
       );
     case "timeout":
       throw new UserError(

@@ -23,5 +23,9 @@ export function describeIssue(
     });
     return `unknown field${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
   }
+  // A record key that fails its schema (a head name): say why, not just "Invalid key in record".
+  if (issue.code === "invalid_key" && issue.issues.length > 0) {
+    return describeIssue(issue.issues[0], knownKeys);
+  }
   return issue.message.replace(/^Invalid input: /, "").split("\n")[0];
 }
