@@ -7,7 +7,7 @@ import { lowerToModel } from "./lower.ts";
  *
  * @example
  * ```ts
- * const { model, ir } = await compileGraphFile("examples/small_trunk.ts", { inputSize: 64 });
+ * const { model, ir } = await compileGraphFile("examples/small_attention_mtl.ts", { inputSize: 64 });
  * ```
  */
 export async function compileGraphFile(

@@ -21,6 +21,9 @@ export interface SandboxOptions {
   timeoutMs?: number;
 }
 
+/** How the worker ended: its reply, or silence until the timeout, or a crash of the worker itself. */
+type Outcome = GraphWorkerReply | { kind: "timeout" } | { kind: "crashed"; message: string };
+
 /** The worker's program as a blob: starting it needs no read access (the command may have little). */
 const WORKER_SOURCE = `(${graphWorkerMain.toString()})();\n`;
 // deno-lint-ignore no-control-regex -- Deno colours some loader messages; strip the escapes.
@@ -61,22 +64,18 @@ export async function importGraphModule(path: string, o: SandboxOptions = {}): P
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const reply = await new Promise<
-      GraphWorkerReply | { kind: "timeout" } | { kind: "crashed"; message: string }
-    >(
-      (resolve) => {
-        worker.onmessage = (e: MessageEvent<GraphWorkerReply>) => resolve(e.data);
-        worker.onerror = (e) => {
-          e.preventDefault();
-          resolve({ kind: "crashed", message: e.message });
-        };
-        worker.onmessageerror = () =>
-          resolve({ kind: "crashed", message: "its default export could not be read" });
-        timer = setTimeout(() => resolve({ kind: "timeout" }), timeoutMs);
-        worker.postMessage({ url: pathToFileURL(file).href });
-      },
-    );
-    return valueOf(reply, path, timeoutMs);
+    const outcome = await new Promise<Outcome>((resolve) => {
+      worker.onmessage = (e: MessageEvent<GraphWorkerReply>) => resolve(e.data);
+      worker.onerror = (e) => {
+        e.preventDefault();
+        resolve({ kind: "crashed", message: e.message });
+      };
+      worker.onmessageerror = () =>
+        resolve({ kind: "crashed", message: "its default export could not be read" });
+      timer = setTimeout(() => resolve({ kind: "timeout" }), timeoutMs);
+      worker.postMessage({ url: pathToFileURL(file).href });
+    });
+    return valueOf(outcome, path, timeoutMs);
   } finally {
     clearTimeout(timer);
     worker.terminate();
@@ -84,26 +83,21 @@ export async function importGraphModule(path: string, o: SandboxOptions = {}): P
   }
 }
 
-function valueOf(
-  reply: GraphWorkerReply | { kind: "timeout" } | { kind: "crashed"; message: string },
-  path: string,
-  timeoutMs: number,
-): unknown {
+function valueOf(reply: Outcome, path: string, timeoutMs: number): unknown {
   switch (reply.kind) {
     case "ok":
       return reply.value;
     case "no-default":
       throw new UserError(path, "no default export; export default graph({ … })");
-    case "not-data":
+    case "not-data": {
+      const detail = firstLine(reply.detail).replace(/\.$/, "");
       throw new UserError(
         path,
         reply.type === "object"
-          ? `default export is not plain data (${
-            reply.detail.replace(/\.$/, "")
-          }); a graph holds numbers, strings, ` +
-            `booleans, arrays and objects`
+          ? `default export is not plain data (${detail}); a graph holds numbers, strings, booleans, arrays and objects`
           : `default export is not a graph (got ${reply.type}); export default graph({ … })`,
       );
+    }
     case "timeout":
       throw new UserError(
         path,
@@ -130,7 +124,8 @@ function thrownMessage(r: Extract<GraphWorkerReply, { kind: "threw" }>): string 
     return `graph files run without permissions, but this one asked for ${asked[1]} access` +
       `${asked[2] ? ` to "${asked[2]}"` : ""}; a graph file may only import modules and export data`;
   }
-  return `cannot load module: ${firstLine(r.message)}`;
+  return `cannot load module: ${firstLine(r.message) || r.name}`;
 }
 
-const firstLine = (s: string) => s.replace(ANSI, "").split("\n")[0].trim();
+/** The first line of a message, without colour codes, cut to a readable length. */
+const firstLine = (s: string) => s.replace(ANSI, "").split("\n")[0].trim().slice(0, 300);

@@ -53,9 +53,6 @@ export const HEAD_OPS = [attention, concat, mean] as const;
 /** @ignore The entries of the op table. */
 export type OpDefs = (typeof LAYER_OPS)[number] | (typeof HEAD_OPS)[number];
 
-/** An op a graph may write in a trunk or branch. */
-export type LayerOp = OpDefs["op"] & (typeof LAYER_OPS)[number]["op"];
-
 /** Every op with a definition: layer ops and the ops heads and edges add. */
 export type OpName = OpDefs["op"];
 

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { compileSpec, type IRNode, parseJson } from "../../src/compiler/mod.ts";
 import { lowerToModel } from "../../src/compiler/lower.ts";
 import { isUserError } from "../../src/util/errors.ts";
+import { HOSTILE_NAMES } from "./hostile.ts";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -58,18 +59,6 @@ type Mutation =
   | { kind: "copy"; at: number; from: number }
   | { kind: "edge"; head: string; dep: string; edge: Json };
 
-/** Names JavaScript objects already carry: each must work or be refused with one line. */
-const HOSTILE_NAMES = [
-  "__proto__",
-  "constructor",
-  "toString",
-  "hasOwnProperty",
-  "prototype",
-  "valueOf",
-  "isPrototypeOf",
-  "__defineGetter__",
-  "toLocaleString",
-];
 const names = fc.constantFrom(
   "smile",
   "gender",

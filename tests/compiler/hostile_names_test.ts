@@ -3,18 +3,10 @@
 // compiler or is dropped without a word.
 import assert from "node:assert/strict";
 import { compileSpec } from "../../src/compiler/mod.ts";
+import { withEdges } from "../../src/dsl/mod.ts";
 import { parseJson, parseYaml } from "../../src/compiler/mod.ts";
 import { isUserError } from "../../src/util/errors.ts";
-
-const HOSTILE = [
-  "__proto__",
-  "constructor",
-  "toString",
-  "hasOwnProperty",
-  "prototype",
-  "valueOf",
-  "isPrototypeOf",
-];
+import { HOSTILE_NAMES } from "./hostile.ts";
 
 const head = (extra: Record<string, unknown> = {}) => ({
   branch: ["gap"],
@@ -50,7 +42,7 @@ function withKey(json: string, placeholder: string, key: string): unknown {
 }
 
 Deno.test("hostile names: as head names, refused with the path unless harmless", () => {
-  for (const name of HOSTILE) {
+  for (const name of HOSTILE_NAMES) {
     const data = withKey(JSON.stringify(spec({ PLACEHOLDER: head(), b: head() })), "PLACEHOLDER", name);
     const r = outcome(data);
     if (name === "prototype") {
@@ -67,7 +59,7 @@ Deno.test("hostile names: as head names, refused with the path unless harmless",
 });
 
 Deno.test("hostile names: as dependsOn keys, an unknown head (or refused), never followed into Object.prototype", () => {
-  for (const name of HOSTILE) {
+  for (const name of HOSTILE_NAMES) {
     const json = JSON.stringify(
       spec({ a: head({ dependsOn: { PLACEHOLDER: { kind: "attention" } } }), b: head() }),
     );
@@ -94,7 +86,7 @@ Deno.test("hostile names: as dependsOn keys, an unknown head (or refused), never
 });
 
 Deno.test("hostile names: as layer names, fragment names and inputs", () => {
-  for (const name of HOSTILE) {
+  for (const name of HOSTILE_NAMES) {
     const layer = outcome(spec({ a: head() }, [{ op: "conv2d", name, filters: 4, kernel: 3 }]));
     if (name === "prototype") {
       assert.ok(layer.ok);
@@ -145,4 +137,15 @@ Deno.test("hostile names: a `__proto__` key anywhere (JSON or YAML) is refused, 
   const r = outcome(training);
   assert.ok(!r.ok);
   assert.match(r.message, /^hostile\.json: training\.__proto__: /);
+});
+
+Deno.test("hostile names: withEdges keeps a `__proto__` head as data, for the compiler to refuse", () => {
+  const base = spec({ a: head(), b: head() }) as Parameters<typeof withEdges>[0];
+  const edges = JSON.parse('{"__proto__": {"dependsOn": {"a": {"kind": "attention"}}}}');
+  const g = withEdges(base, "hostile", edges);
+  assert.ok(Object.hasOwn(g.heads, "__proto__"), "kept as an own key");
+  assert.equal(Object.getPrototypeOf(g.heads), Object.prototype, "the prototype is untouched");
+  const r = outcome(g);
+  assert.ok(!r.ok);
+  assert.match(r.message, /^hostile\.json: heads\.__proto__: "__proto__" cannot be a name/);
 });
