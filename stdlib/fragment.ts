@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { LayerSpecInput } from "../src/schema/mod.ts";
+import type { LayerSpecInput, Schema } from "../src/schema/mod.ts";
 
 /**
  * A reusable piece of graph, written in the DSL: a function from checked arguments to layers.
@@ -10,7 +10,7 @@ export interface Fragment {
   /** One line for error messages and docs. */
   describe: string;
   /** Checks the reference's arguments (every field but `use`). */
-  args: z.ZodType;
+  args: Schema;
   /** The layers this fragment stands for; `"@in"` is the fragment's input. Takes `args`' output. */
   expand(args: never): LayerSpecInput[];
 }

@@ -1,5 +1,5 @@
 import { head } from "../src/dsl/mod.ts";
-import type { LayerEntry } from "../src/schema/mod.ts";
+import type { HeadSpecInput, LayerEntry } from "../src/schema/mod.ts";
 
 /**
  * A binary attribute head as the paper builds them: the head's branch, global average pooling,
@@ -14,7 +14,7 @@ export function attributeHead<const C extends readonly [string, string]>(
   attribute: string,
   classes: C,
   o: { branch?: LayerEntry[]; fc?: number; lossWeight?: number } = {},
-) {
+): HeadSpecInput {
   return head({
     attribute,
     classes: [...classes],

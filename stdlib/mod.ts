@@ -11,10 +11,10 @@ export { small } from "./small_trunk.ts";
 export { attributeHead } from "./heads.ts";
 export type { Fragment } from "./fragment.ts";
 
-/** Fragments by the name a graph's `use` gives. */
-export const FRAGMENTS: Record<string, Fragment> = {
-  "resnet50": resnet50Trunk,
-  "resnet50.block": resnet50Block,
-  "small_trunk": smallTrunk,
-  "small_trunk.block": smallBlock,
-};
+/** Fragments by the name a graph's `use` gives (a Map: `use` is the user's text). */
+export const FRAGMENTS: ReadonlyMap<string, Fragment> = new Map([
+  ["resnet50", resnet50Trunk],
+  ["resnet50.block", resnet50Block],
+  ["small_trunk", smallTrunk],
+  ["small_trunk.block", smallBlock],
+]);

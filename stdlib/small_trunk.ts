@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { add, batchnorm, conv2d, relu, use } from "../src/dsl/mod.ts";
-import type { LayerSpecInput } from "../src/schema/mod.ts";
+import { LayerName, type LayerSpecInput } from "../src/schema/mod.ts";
 import { fragment } from "./fragment.ts";
 
 /**
@@ -57,7 +57,7 @@ export const smallTrunk = fragment({
 export const smallBlock = fragment({
   describe: "one basic residual block of the small trunk",
   args: z.strictObject({
-    name: z.string().min(1),
+    name: LayerName,
     filters: z.number().int().positive(),
     strides: z.number().int().positive().default(1),
   }),

@@ -14,7 +14,7 @@ export function checkHeads(spec: Pick<GraphSpec, "heads">): string[] {
     for (const dep of Object.keys(h.dependsOn)) {
       const where = `heads.${head}.dependsOn.${dep}`;
       if (dep === head) throw new UserError(where, `head "${head}" cannot depend on itself`);
-      if (!(dep in spec.heads)) {
+      if (!Object.hasOwn(spec.heads, dep)) {
         const hint = closest(dep, heads.filter((n) => n !== head));
         throw new UserError(
           where,

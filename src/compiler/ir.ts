@@ -1,48 +1,53 @@
-import type { EdgeSpec, TrainingSpec } from "../schema/mod.ts";
+import type { TrainingSpec } from "../schema/mod.ts";
+import { type AttrsOf, opDef, type OpName, type Shape } from "../ops/mod.ts";
 import { checkHeads } from "./check.ts";
-import { INPUT, type ResolvedGraph } from "./resolve.ts";
-import { inferShape, type Shape } from "./shapes.ts";
+import { checkSizes } from "./limits.ts";
+import { INPUT, type ResolvedGraph, type ResolvedLayer } from "./resolve.ts";
 
-/** IR ops: the layer ops of the schema plus the ones heads and edges add. */
-export type IROp =
-  | "input"
-  | "conv2d"
-  | "batchnorm"
-  | "activation"
-  | "maxpool"
-  | "zeropad"
-  | "add"
-  | "gap"
-  | "flatten"
-  | "dense"
-  | "dropout"
-  | "attention"
-  | "concat"
-  | "mean";
+/** IR ops: the ops of the op table (src/ops) plus the model input. */
+export type IROp = "input" | OpName;
 
-/** One named node: what it computes, from which nodes, and its inferred output shape. */
-export interface IRNode {
+/** Where a node sits: the model input, the shared trunk, a head's branch, or the head itself (fc, edges, out). */
+export type IRScope = "input" | "trunk" | "branch" | "head";
+
+/** One named node with op `Op`: what it computes, from which nodes, and its inferred output shape. */
+export interface IRNodeOf<Op extends IROp> {
+  /** The node's name, from the graph's paths (`conv4_block6_out`, `smile/fc`); the tfjs layer's name. */
   name: string;
-  op: IROp;
-  attrs: Record<string, unknown>;
+  /** What the node computes. */
+  op: Op;
+  /** The op's attributes, typed by the op table (`{}` for the input). */
+  attrs: Op extends OpName ? AttrsOf<Op> : Record<string, never>;
+  /** The nodes it reads, by name, in order. */
   inputs: string[];
   /** Output shape without the batch dimension. */
   shape: Shape;
+  /** Its parameter count (Keras' convention: biases and batch-norm's four vectors count). */
   params: number;
   /** Where the node sits: the shared trunk, a head's branch, or the head itself (fc, edges, out). */
-  scope: "input" | "trunk" | "branch" | "head";
+  scope: IRScope;
+  /** The head a branch or head node belongs to. */
   head?: string;
 }
 
+/** One named node; `op` tells its attributes apart (`if (n.op === "dense") n.attrs.units`). */
+export type IRNode = { [Op in IROp]: IRNodeOf<Op> }[IROp];
+
 /** What the runtime needs to know about a head. */
 export interface IRHead {
+  /** The head's name (`smile`). */
   name: string;
+  /** The dataset attribute it learns (`Smiling`), when the graph names one. */
   attribute?: string;
+  /** Class names; class 0 is the attribute's negative value. */
   classes: string[];
+  /** Its weight λ in the summed loss. */
   lossWeight: number;
-  /** Node names: the FC layer, the representation fed to the classifier, and the softmax output. */
+  /** The FC layer's node. */
   fc: string;
+  /** The node fed to the classifier: the FC layer, an attention node, or `<head>/combine`. */
   representation: string;
+  /** The softmax output's node. */
   output: string;
   /** Attention nodes of this head, by the head they attend to. */
   attention: Record<string, string>;
@@ -50,12 +55,29 @@ export interface IRHead {
 
 /** The flat, named, shape-checked graph that lowering turns into a tfjs model. */
 export interface IR {
+  /** The graph's name. */
   name: string;
+  /** Input shape (height, width, channels). */
   input: Shape;
+  /** Every node, in execution order. */
   nodes: IRNode[];
+  /** The heads, in the order the graph declares them (the model's outputs). */
   heads: IRHead[];
+  /** The graph's training protocol. */
   training: TrainingSpec;
+  /** Sum of the nodes' parameters. */
   totalParams: number;
+}
+
+type NodeDraft<Op extends OpName> = Omit<IRNodeOf<Op>, "shape" | "params" | "attrs"> & { attrs: AttrsOf<Op> };
+
+/** Splits a resolved layer into its node fields and its attributes (the op's own fields). */
+function layerNode(
+  { name, op, inputs, path: _path, ...attrs }: ResolvedLayer,
+  scope: IRScope,
+  head?: string,
+): NodeDraft<OpName> {
+  return { name, op, attrs, inputs, scope, ...(head === undefined ? {} : { head }) } as NodeDraft<OpName>;
 }
 
 /**
@@ -66,11 +88,16 @@ export interface IR {
 export function buildIR(g: ResolvedGraph): IR {
   const order = checkHeads(g);
   const nodes = new Map<string, IRNode>();
-  const addNode = (n: Omit<IRNode, "shape" | "params">, where: string) => {
+  let totalParams = 0;
+  const addNode = <Op extends OpName>(n: NodeDraft<Op>, where: string): string => {
     const inputs = n.inputs.map((i) => nodes.get(i)!.shape);
-    nodes.set(n.name, { ...n, ...inferShape(n.op, n.attrs, inputs, where) });
+    const inferred = opDef(n.op).infer(n.attrs, inputs, where);
+    totalParams += inferred.params;
+    checkSizes(inferred.shape, inferred.params, totalParams, where);
+    nodes.set(n.name, { ...n, ...inferred } as IRNode);
     return n.name;
   };
+  checkSizes(g.input, 0, 0, "input");
   nodes.set(INPUT, {
     name: INPUT,
     op: "input",
@@ -80,55 +107,52 @@ export function buildIR(g: ResolvedGraph): IR {
     params: 0,
     scope: "input",
   });
-  for (const { name, op, inputs, path, ...attrs } of g.trunk) {
-    addNode({ name, op, attrs, inputs, scope: "trunk" }, path);
-  }
+  for (const layer of g.trunk) addNode(layerNode(layer, "trunk"), layer.path);
 
-  const fcs: Record<string, string> = {};
+  const fcs = new Map<string, string>();
   for (const [head, h] of Object.entries(g.heads)) {
-    for (const { name, op, inputs, path, ...attrs } of h.branch) {
-      addNode({ name, op, attrs, inputs, scope: "branch", head }, path);
-    }
-    const fc = typeof h.fc === "number" ? { units: h.fc, activation: "relu" } : h.fc;
+    for (const layer of h.branch) addNode(layerNode(layer, "branch", head), layer.path);
+    const fc = typeof h.fc === "number" ? { units: h.fc, activation: "relu" as const } : h.fc;
     const last = h.branch.at(-1)?.name ?? g.trunk.at(-1)!.name;
-    fcs[head] = addNode(
-      {
+    fcs.set(
+      head,
+      addNode<"dense">({
         name: `${head}/fc`,
         op: "dense",
         attrs: { ...fc, init: "he_normal" },
         inputs: [last],
         scope: "head",
         head,
-      },
-      `heads.${head}.fc`,
+      }, `heads.${head}.fc`),
     );
   }
 
-  const heads: Record<string, IRHead> = {};
+  const heads = new Map<string, IRHead>();
   for (const head of order) {
     const h = g.heads[head];
     const where = `heads.${head}`;
-    const context = (dep: string, edge: EdgeSpec) =>
-      edge.context === "attended" ? heads[dep].representation : fcs[dep];
+    const fc = fcs.get(head)!;
+    const context = (dep: string, attended: boolean) =>
+      attended ? heads.get(dep)!.representation : fcs.get(dep)!;
     const attention: Record<string, string> = {};
     const parts: string[] = [];
     for (const [dep, edge] of Object.entries(h.dependsOn)) {
       if (edge.kind !== "attention") continue;
-      attention[dep] = addNode({
+      attention[dep] = addNode<"attention">({
         name: `${head}/att_${dep}`,
         op: "attention",
         attrs: { weights: edge.weights, bias: edge.bias, context: edge.context },
-        inputs: [fcs[head], context(dep, edge)],
+        inputs: [fc, context(dep, edge.context === "attended")],
         scope: "head",
         head,
       }, `${where}.dependsOn.${dep}`);
       parts.push(attention[dep]);
     }
-    if (parts.length === 0) parts.push(fcs[head]);
+    if (parts.length === 0) parts.push(fc);
     for (const [dep, edge] of Object.entries(h.dependsOn)) {
-      if (edge.kind === "concat") parts.push(context(dep, edge));
+      if (edge.kind === "concat") parts.push(context(dep, edge.context === "attended"));
     }
-    const representation = parts.length === 1 ? parts[0] : addNode({
+    const representation = parts.length === 1 ? parts[0] : addNode<"mean" | "concat">({
       name: `${head}/combine`,
       op: h.combine === "mean" ? "mean" : "concat",
       attrs: {},
@@ -136,7 +160,7 @@ export function buildIR(g: ResolvedGraph): IR {
       scope: "head",
       head,
     }, `${where}.combine`);
-    const output = addNode({
+    const output = addNode<"dense">({
       name: `${head}/out`,
       op: "dense",
       attrs: { units: h.classes.length, activation: "softmax", init: "he_normal" },
@@ -144,16 +168,16 @@ export function buildIR(g: ResolvedGraph): IR {
       scope: "head",
       head,
     }, `${where}.classes`);
-    heads[head] = {
+    heads.set(head, {
       name: head,
       ...(h.attribute ? { attribute: h.attribute } : {}),
       classes: h.classes,
       lossWeight: h.lossWeight,
-      fc: fcs[head],
+      fc,
       representation,
       output,
       attention,
-    };
+    });
   }
   const all = [...nodes.values()];
   return {
@@ -161,8 +185,8 @@ export function buildIR(g: ResolvedGraph): IR {
     input: g.input,
     nodes: all,
     // Heads keep the order the graph declares them in; only node creation follows dependencies.
-    heads: Object.keys(g.heads).map((h) => heads[h]),
+    heads: Object.keys(g.heads).map((h) => heads.get(h)!),
     training: g.training,
-    totalParams: all.reduce((n, node) => n + node.params, 0),
+    totalParams,
   };
 }

@@ -1,83 +1,52 @@
+/**
+ * Pass 5, lower: the one compiler module that loads tfjs. Each node becomes the layer its op's
+ * entry in the op table (src/ops) builds, given tfjs and the project's layers.
+ *
+ * @module
+ */
 import * as tf from "@tensorflow/tfjs";
-import { batchNormalization, registerProjectLayers, taskAttention } from "../layers/mod.ts";
-import type { IR, IRNode } from "./ir.ts";
+import { batchNormalization, type LayersModel, registerProjectLayers, taskAttention } from "../layers/mod.ts";
+import { type LowerKit, opDef, type OpName } from "../ops/mod.ts";
+import { UserError } from "../util/errors.ts";
+import type { IR, IRNodeOf } from "./ir.ts";
 
-type Pair = number | [number, number];
-type SymbolicTensor = tf.SymbolicTensor;
-
-const INITIALIZERS = { he_normal: "heNormal", glorot_uniform: "glorotUniform" } as const;
-const init = (name: unknown) => INITIALIZERS[name as keyof typeof INITIALIZERS];
+const KIT: LowerKit = { tf, batchNormalization, taskAttention };
 
 /** The tfjs layer for one IR node; its name is the node's name (from the graph's paths). */
-function layerFor(node: IRNode): tf.layers.Layer {
-  const a = node.attrs as Record<string, never>;
-  const name = node.name;
-  switch (node.op) {
-    case "conv2d":
-      return tf.layers.conv2d({
-        name,
-        filters: a.filters,
-        kernelSize: a.kernel as Pair,
-        strides: a.strides as Pair,
-        padding: a.padding,
-        useBias: a.useBias,
-        activation: a.activation,
-        kernelInitializer: init(a.init),
-      });
-    case "batchnorm":
-      return batchNormalization({ name, axis: -1, epsilon: a.epsilon, momentum: a.momentum });
-    case "activation":
-      return tf.layers.activation({ name, activation: a.fn });
-    case "maxpool":
-      return tf.layers.maxPooling2d({
-        name,
-        poolSize: a.pool as Pair,
-        strides: a.strides as Pair,
-        padding: a.padding,
-      });
-    case "zeropad": {
-      const p = typeof a.padding === "number" ? [a.padding, a.padding] : a.padding as [number, number];
-      return tf.layers.zeroPadding2d({ name, padding: [[p[0], p[0]], [p[1], p[1]]] });
-    }
-    case "add":
-      return tf.layers.add({ name });
-    case "gap":
-      return tf.layers.globalAveragePooling2d({ name });
-    case "flatten":
-      return tf.layers.flatten({ name });
-    case "dense":
-      return tf.layers.dense({
-        name,
-        units: a.units,
-        activation: a.activation,
-        kernelInitializer: init(a.init),
-      });
-    case "dropout":
-      return tf.layers.dropout({ name, rate: a.rate });
-    case "concat":
-      return tf.layers.concatenate({ name, axis: -1 });
-    case "mean":
-      return tf.layers.average({ name });
-    case "attention":
-      return taskAttention({ name, weights: a.weights, bias: a.bias });
-    case "input":
-      throw new Error("input nodes are not layers");
-  }
+function layerFor<Op extends OpName>(node: IRNodeOf<Op>): tf.layers.Layer {
+  return opDef(node.op).lower(node.attrs as never, node.name, KIT);
 }
 
 /**
- * Pass 5, lower: builds a `tf.LayersModel` from IR with the functional API, one layer per node.
- * The model has one input named `input` and one softmax output per head, in the graph's head order.
+ * Builds a `tf.LayersModel` from IR with the functional API, one layer per node. The model has
+ * one input named `input` and one softmax output per head, in the graph's head order.
  *
  * @example
  * ```ts
+ * import { compileFile } from "./mod.ts";
  * const model = lowerToModel((await compileFile("graphs/tmtl.ts")).ir);
  * model.countParams(); // 28322052
  * ```
  */
-export function lowerToModel(ir: IR): tf.LayersModel {
+export function lowerToModel(ir: IR): LayersModel {
+  try {
+    return buildModel(ir);
+  } catch (e) {
+    // The compiler caps each tensor and the total, but the machine may still have less memory.
+    if (e instanceof RangeError && /allocat|memory|array length/i.test(e.message)) {
+      throw new UserError(
+        ir.name,
+        `could not allocate the model's ${ir.totalParams.toLocaleString("en-US")} parameters ` +
+          `(${(ir.totalParams * 4 / 2 ** 30).toFixed(1)} GiB of weights): ${e.message.split("\n")[0]}`,
+      );
+    }
+    throw e;
+  }
+}
+
+function buildModel(ir: IR): LayersModel {
   registerProjectLayers();
-  const tensors = new Map<string, SymbolicTensor>();
+  const tensors = new Map<string, tf.SymbolicTensor>();
   const input = tf.input({ name: "input", shape: ir.input });
   for (const node of ir.nodes) {
     if (node.op === "input") {
@@ -85,7 +54,7 @@ export function lowerToModel(ir: IR): tf.LayersModel {
       continue;
     }
     const inputs = node.inputs.map((i) => tensors.get(i)!);
-    const out = layerFor(node).apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor;
+    const out = layerFor(node).apply(inputs.length === 1 ? inputs[0] : inputs) as tf.SymbolicTensor;
     tensors.set(node.name, out);
   }
   return tf.model({ name: ir.name, inputs: input, outputs: ir.heads.map((h) => tensors.get(h.output)!) });

@@ -1,4 +1,4 @@
-import type * as tf from "@tensorflow/tfjs";
+import type { LayersModel } from "../layers/mod.ts";
 import { type Compiled, compileFile, type CompileOptions } from "./mod.ts";
 import { lowerToModel } from "./lower.ts";
 
@@ -7,13 +7,13 @@ import { lowerToModel } from "./lower.ts";
  *
  * @example
  * ```ts
- * const { model, ir } = await compileGraphFile("examples/small_trunk.ts", { inputSize: 64 });
+ * const { model, ir } = await compileGraphFile("examples/small_attention_mtl.ts", { inputSize: 64 });
  * ```
  */
 export async function compileGraphFile(
   path: string,
   options: CompileOptions = {},
-): Promise<Compiled & { model: tf.LayersModel }> {
+): Promise<Compiled & { model: LayersModel }> {
   const compiled = await compileFile(path, options);
   return { ...compiled, model: lowerToModel(compiled.ir) };
 }

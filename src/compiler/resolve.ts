@@ -1,6 +1,6 @@
 import { FRAGMENTS } from "../../stdlib/mod.ts";
 import { describeIssue, issuePath, LayerSpec } from "../schema/mod.ts";
-import type { FragmentRef, GraphSpec, HeadSpec, LayerEntry } from "../schema/mod.ts";
+import type { FragmentRef, GraphSpec, HeadSpec, ParsedLayerEntry } from "../schema/mod.ts";
 import { UserError } from "../util/errors.ts";
 import { closest } from "../util/suggest.ts";
 
@@ -35,7 +35,7 @@ export function resolveGraph(spec: GraphSpec): ResolvedGraph {
 }
 
 function resolveList(
-  entries: LayerEntry[],
+  entries: ParsedLayerEntry[],
   path: string,
   prefix: string,
   listInput: string,
@@ -70,9 +70,12 @@ function resolveList(
   return out;
 }
 
-/** One list entry as checked layer specs, each with the path to report errors at. */
+/**
+ * One list entry as checked layer specs, each with the path to report errors at. The graph's own
+ * layers were validated with the graph; only what fragments build is parsed here.
+ */
 function expandEntry(
-  entry: LayerEntry,
+  entry: ParsedLayerEntry,
   path: string,
   local: Set<string>,
   prefix: string,
@@ -81,10 +84,10 @@ function expandEntry(
     // Shorthands are named after their op; a second one in the same list gets a suffix.
     let name: string = entry;
     for (let k = 2; local.has(name); k++) name = `${entry}_${k}`;
-    return [[LayerSpec.parse({ op: entry, name }), path]];
+    return [[{ op: entry, name }, path]];
   }
-  if (!("use" in entry)) return [[LayerSpec.parse(entry), path]];
-  const layers = expandFragment(entry as FragmentRef, path);
+  if (!("use" in entry)) return [[entry as LayerSpec, path]];
+  const layers = expandFragment(entry, path);
   return layers.map((l) => {
     const parsed = LayerSpec.safeParse(l);
     // A fragment that builds a bad layer is a stdlib bug, not a user mistake.
@@ -97,13 +100,14 @@ function expandEntry(
 
 function expandFragment(ref: FragmentRef, path: string) {
   const { use, ...args } = ref;
-  const fragment = FRAGMENTS[use];
+  const fragment = FRAGMENTS.get(use);
   if (!fragment) {
-    const hint = closest(use, Object.keys(FRAGMENTS));
+    const names = [...FRAGMENTS.keys()];
+    const hint = closest(use, names);
     throw new UserError(
       `${path}.use`,
       `unknown stdlib fragment "${use}"${hint ? ` (did you mean "${hint}"?)` : ""}; fragments are ${
-        Object.keys(FRAGMENTS).join(", ")
+        names.join(", ")
       }`,
     );
   }

@@ -37,7 +37,7 @@ export function head<const H extends HeadSpecInput>(h: H): H {
 }
 
 /** Replaces each head's `dependsOn` keys that are not other heads by an error message type. */
-type CheckedHeads<H> = {
+export type CheckedHeads<H> = {
   [K in keyof H]: H[K] extends { dependsOn: infer D } ? Omit<H[K], "dependsOn"> & {
       dependsOn: {
         [E in keyof D]: E extends Exclude<keyof H, K> ? D[E]
@@ -97,11 +97,16 @@ export function withEdges<Names extends string>(
   for (
     const [head, extra] of Object.entries(edges) as [string, { dependsOn: Record<string, EdgeSpecInput> }][]
   ) {
-    // An unknown head stays in the result so the compiler reports it with its path.
-    heads[head] = {
-      ...heads[head],
-      dependsOn: { ...heads[head]?.dependsOn, ...extra.dependsOn },
-    } as HeadSpecInput;
+    // An unknown head stays in the result so the compiler reports it with its path; head names are
+    // data, so they are read and written as own keys (`__proto__` must reach the compiler, not the
+    // prototype).
+    const current = Object.hasOwn(heads, head) ? heads[head] : undefined;
+    Object.defineProperty(heads, head, {
+      value: { ...current, dependsOn: { ...current?.dependsOn, ...extra?.dependsOn } } as HeadSpecInput,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return { ...structuredClone(base), name, heads };
 }

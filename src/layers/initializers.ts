@@ -5,15 +5,16 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { ConfigDict } from "./tf_types.ts";
 
-/** A tfjs initializer object (the class itself is not exported by tfjs). */
+/** @ignore A tfjs initializer object (the class itself is not exported by tfjs). */
 export type Initializer = ReturnType<typeof tf.initializers.heNormal>;
 
 /**
  * An initializer as tfjs layers accept it: a tfjs identifier (`"heNormal"`, `"zeros"`, …; the Keras
  * spelling `"he_normal"` works too), an initializer object, or its serialized `{className, config}` form.
  */
-export type InitializerLike = string | Initializer | tf.serialization.ConfigDict;
+export type InitializerLike = string | Initializer | ConfigDict;
 
 /**
  * The `{className, config}` form tfjs layers store in getConfig / model.json.

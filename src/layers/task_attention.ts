@@ -30,8 +30,7 @@ import {
 
 export { TASK_ATTENTION_WEIGHTS, taskAttentionParamCount, type TaskAttentionWeights };
 
-type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
-type ConfigDict = tf.serialization.ConfigDict;
+import { type ConfigDict, type LayerArgs, LayerBase, type Tensor, type TfShape } from "./tf_types.ts";
 
 /**
  * Configuration of {@linkcode TaskAttention}; `name`, `trainable` and `dtype` are the usual layer fields.
@@ -68,7 +67,7 @@ export interface TaskAttentionConfig extends Omit<LayerArgs, "weights"> {
  * const attended = att.apply([x, c]) as tf.SymbolicTensor; // [null, 64], 128 parameters
  * ```
  */
-export class TaskAttention extends tf.layers.Layer {
+export class TaskAttention extends LayerBase {
   /** The name tfjs serialization stores (`class_name` in model.json). */
   static className = "TaskAttention";
   /**
@@ -77,9 +76,13 @@ export class TaskAttention extends tf.layers.Layer {
    */
   static readonly brand: symbol = Symbol.for("face-mtl.layers.TaskAttention");
 
+  /** How the attention weights are shared (the config's `weights`). */
   readonly mode: TaskAttentionWeights;
+  /** Whether a bias is added inside the tanh. */
   readonly useBias: boolean;
+  /** Initializer of wS and wG. */
   readonly kernelInitializer: Initializer;
+  /** Initializer of the bias. */
   readonly biasInitializer: Initializer;
   private wS: tf.LayerVariable | null = null;
   private wG: tf.LayerVariable | null = null;
@@ -87,6 +90,7 @@ export class TaskAttention extends tf.layers.Layer {
   private k = -1;
   private kPrime = -1;
 
+  /** A layer with the given sharing mode, bias and initializers; throws on an unknown mode. */
   constructor(config: TaskAttentionConfig = {}) {
     // `weights` means "initial weight values" to tf.layers.Layer; ours is the sharing mode, so it must
     // not reach super(). The initializer/bias fields are ours too.
@@ -109,6 +113,7 @@ export class TaskAttention extends tf.layers.Layer {
     this.biasInitializer = resolveInitializer(biasInitializer ?? "zeros", this.where());
   }
 
+  /** How errors name this layer. */
   private where(): string {
     return `TaskAttention "${this.name}"`;
   }
@@ -142,7 +147,8 @@ export class TaskAttention extends tf.layers.Layer {
     return [k, kPrime];
   }
 
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
+  /** @ignore Creates the weights once the input sizes are known (tfjs calls it). */
+  override build(inputShape: TfShape | TfShape[]): void {
     const [k, kPrime] = this.checkShapes(inputShape);
     const pair = this.mode === "shared" ? [1] : this.mode === "module" ? [kPrime] : [kPrime, k];
     // getInitializerFunc = zeros: under fastWeightInit (tf.loadLayersModel) the stored values overwrite them.
@@ -156,13 +162,15 @@ export class TaskAttention extends tf.layers.Layer {
     this.built = true;
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  /** @ignore [B, K'] for inputs [B, K] and [B, K'] (tfjs calls it). */
+  override computeOutputShape(inputShape: TfShape | TfShape[]): TfShape {
     const [, kPrime] = this.checkShapes(inputShape);
     const shapes = inputShape as tf.Shape[];
     return [shapes[0][0] ?? shapes[1][0], kPrime];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor {
+  /** @ignore The forward pass (tfjs calls it). */
+  override call(inputs: Tensor | Tensor[], _kwargs: Record<string, unknown>): Tensor {
     return tf.tidy(() => {
       const list = Array.isArray(inputs) ? inputs : [inputs];
       this.checkShapes(list.map((t) => t.shape));
@@ -198,6 +206,7 @@ export class TaskAttention extends tf.layers.Layer {
     return tf.matMul(left, right) as tf.Tensor3D;
   }
 
+  /** @ignore The serialized configuration (tfjs calls it when saving). */
   override getConfig(): ConfigDict {
     return {
       weights: this.mode,

@@ -9,10 +9,13 @@
  * - `"perPair"`: a pair per (module, unit); wS, wG have shape [K', K] and
  *   score = tanh(wS_ij·x_j + wG_ij·c_i) → 2·K'·K parameters.
  */
-export type TaskAttentionWeights = "module" | "shared" | "perPair";
+export type TaskAttentionWeights = (typeof TASK_ATTENTION_WEIGHTS)[number];
 
-/** The weight-sharing modes, in the order they are documented. */
-export const TASK_ATTENTION_WEIGHTS: readonly TaskAttentionWeights[] = ["module", "shared", "perPair"];
+/**
+ * The weight-sharing modes, in the order they are documented: the one spelling of this enum (the
+ * graph schema and the layer both read it).
+ */
+export const TASK_ATTENTION_WEIGHTS = ["module", "shared", "perPair"] as const;
 
 /**
  * Number of parameters one edge adds: 2·K' (module), 2 (shared) or 2·K'·K (perPair), plus the bias

@@ -1,4 +1,11 @@
 import { z } from "zod";
+import type { Input, Output } from "./zod_types.ts";
+import { attention, contextField } from "../ops/mod.ts";
+
+const attentionEdge = z.strictObject({ kind: z.literal("attention"), ...attention.attrs });
+
+/** @ignore The zod type of {@linkcode AttentionEdge}. */
+export type AttentionEdgeSchema = typeof attentionEdge;
 
 /**
  * A dependency edge `heads.S.dependsOn.G`: how head S uses head G.
@@ -6,25 +13,35 @@ import { z } from "zod";
  * - `attention` (default): the paper's task attention (eq. 3–6, 9–12). S's FC units are re-weighted
  *   by one attention module per unit of G's context. `weights` picks the parameter form:
  *   `"module"` (paper: one (wS, wG) pair per module, 2·K' params), `"shared"` (one pair for all),
- *   `"perPair"` (K'×K pairs); `bias` adds a bias inside the tanh.
+ *   `"perPair"` (K'×K pairs); `bias` adds a bias inside the tanh. These fields are the attributes
+ *   of the IR's `attention` op (src/ops/attention.ts), spelled there once.
  * - `concat`: Ludwig-style, G's context vector is concatenated to S's representation.
  *
  * `context` says which of G's vectors is used: `"fc"` (G's FC output, before G's own attention;
  * mutual edges then form no cycle) or `"attended"` (G's combined representation; the compiler
  * rejects cycles).
  */
-export const AttentionEdge = z.strictObject({
-  kind: z.literal("attention"),
-  weights: z.enum(["module", "shared", "perPair"]).default("module"),
-  bias: z.boolean().default(false),
-  context: z.enum(["fc", "attended"]).default("fc"),
-});
+export const AttentionEdge: AttentionEdgeSchema = attentionEdge;
 
-export const ConcatEdge = z.strictObject({
+const concatEdge = z.strictObject({
   kind: z.literal("concat"),
-  context: z.enum(["fc", "attended"]).default("fc"),
+  context: contextField.default("fc"),
 });
 
-export const EdgeSpec = z.discriminatedUnion("kind", [AttentionEdge, ConcatEdge]);
-export type EdgeSpec = z.infer<typeof EdgeSpec>;
-export type EdgeSpecInput = z.input<typeof EdgeSpec>;
+/** @ignore The zod type of {@linkcode ConcatEdge}. */
+export type ConcatEdgeSchema = typeof concatEdge;
+
+/** A concat edge: the dependency's context vector is concatenated to this head's representation. */
+export const ConcatEdge: ConcatEdgeSchema = concatEdge;
+
+const edgeSpec = z.discriminatedUnion("kind", [AttentionEdge, ConcatEdge]);
+
+/** @ignore The zod type of {@linkcode EdgeSpec}. */
+export type EdgeSpecSchema = typeof edgeSpec;
+
+/** Either kind of edge, told apart by `kind`. */
+export const EdgeSpec: EdgeSpecSchema = edgeSpec;
+/** An edge as the schema returns it (defaults filled in). */
+export type EdgeSpec = Output<EdgeSpecSchema>;
+/** An edge as a graph may write it. */
+export type EdgeSpecInput = Input<EdgeSpecSchema>;

@@ -1,16 +1,13 @@
 import { z } from "zod";
+import type { Input, Output } from "./zod_types.ts";
 import { LayerEntry } from "./layer.ts";
 import { HeadSpec } from "./head.ts";
 import { TrainingSpec } from "./training.ts";
+import { GraphName, HeadName } from "./names.ts";
 
-export const GraphName = z.string().regex(/^[a-z][a-z0-9_]*$/, "graph names are lower_snake_case");
-export const HeadName = z.string().regex(/^[a-z][a-z0-9_]*$/, "head names are lower_snake_case");
+export { GraphName, HeadName };
 
-/**
- * A whole graph: input shape (height, width, channels), a shared trunk and named heads.
- * This schema is the one source of truth: TS graph files, YAML and JSON all end here.
- */
-export const GraphSpec = z.strictObject({
+const graphSpec = z.strictObject({
   name: GraphName,
   description: z.string().optional(),
   input: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
@@ -21,5 +18,16 @@ export const GraphSpec = z.strictObject({
   ),
   training: TrainingSpec.default(TrainingSpec.parse({})),
 });
-export type GraphSpec = z.infer<typeof GraphSpec>;
-export type GraphSpecInput = z.input<typeof GraphSpec>;
+
+/** @ignore The zod type of {@linkcode GraphSpec}. */
+export type GraphSpecSchema = typeof graphSpec;
+
+/**
+ * A whole graph: input shape (height, width, channels), a shared trunk and named heads.
+ * This schema is the one source of truth: TS graph files, YAML and JSON all end here.
+ */
+export const GraphSpec: GraphSpecSchema = graphSpec;
+/** A graph as the schema returns it (defaults filled in). */
+export type GraphSpec = Output<GraphSpecSchema>;
+/** A graph as a graph may write it. */
+export type GraphSpecInput = Input<GraphSpecSchema>;

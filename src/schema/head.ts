@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Input, Output } from "./zod_types.ts";
 import { LayerEntry } from "./layer.ts";
 import { EdgeSpec } from "./edge.ts";
 
@@ -10,15 +11,7 @@ const fc = z.union([
   }),
 ], { error: "expected a number of units or { units, activation }" });
 
-/**
- * A task head: its own branch layers (after the shared trunk), an FC representation layer
- * (`<head>/fc`), a softmax classifier over `classes` (`<head>/out`), its loss weight λ, and edges
- * to the heads it depends on.
- *
- * `attribute` names the dataset column the head learns (CelebA `Smiling`, `Male`); class 0 is the
- * attribute's negative value (-1) and class 1 its positive value (+1).
- */
-export const HeadSpec = z.strictObject({
+const headSpec = z.strictObject({
   attribute: z.string().min(1).optional(),
   branch: z.array(LayerEntry).default([]),
   fc,
@@ -27,5 +20,20 @@ export const HeadSpec = z.strictObject({
   dependsOn: z.record(z.string(), EdgeSpec).default({}),
   combine: z.enum(["concat", "mean"]).default("concat"),
 });
-export type HeadSpec = z.infer<typeof HeadSpec>;
-export type HeadSpecInput = z.input<typeof HeadSpec>;
+
+/** @ignore The zod type of {@linkcode HeadSpec}. */
+export type HeadSpecSchema = typeof headSpec;
+
+/**
+ * A task head: its own branch layers (after the shared trunk), an FC representation layer
+ * (`<head>/fc`), a softmax classifier over `classes` (`<head>/out`), its loss weight λ, and edges
+ * to the heads it depends on.
+ *
+ * `attribute` names the dataset column the head learns (CelebA `Smiling`, `Male`); class 0 is the
+ * attribute's negative value (-1) and class 1 its positive value (+1).
+ */
+export const HeadSpec: HeadSpecSchema = headSpec;
+/** A head as the schema returns it (defaults filled in). */
+export type HeadSpec = Output<HeadSpecSchema>;
+/** A head as a graph may write it. */
+export type HeadSpecInput = Input<HeadSpecSchema>;

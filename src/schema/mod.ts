@@ -1,49 +1,44 @@
 /**
- * Zod schemas for graph specs; the TS types are inferred from them.
+ * Zod schemas for graph specs; the TS types are inferred from them. Layer specs come from the op
+ * table (src/ops), so an op's fields are written once.
  *
  * @example
  * ```ts
  * import { parseGraphSpec } from "./mod.ts";
- * const spec = parseGraphSpec(JSON.parse(text), "graphs/x.json");
+ * const spec = parseGraphSpec({
+ *   name: "tiny",
+ *   input: [32, 32, 3],
+ *   trunk: [{ use: "small_trunk", widths: [8] }],
+ *   heads: { smile: { branch: ["gap"], fc: 8, classes: ["no", "yes"] } },
+ * }, "tiny.json");
+ * spec.training.epochs; // 30, the paper's
  * ```
  * @module
  */
-import type { z } from "zod";
 import { UserError } from "../util/errors.ts";
-import { closest } from "../util/suggest.ts";
 import { GraphSpec } from "./graph.ts";
 import { HeadSpec } from "./head.ts";
 import { TrainingSpec } from "./training.ts";
 import { AttentionEdge } from "./edge.ts";
+import { describeIssue, issuePath } from "./issues.ts";
+import { checkPlainData } from "./plain_data.ts";
 
 export * from "./layer.ts";
 export * from "./edge.ts";
 export * from "./head.ts";
 export * from "./training.ts";
 export * from "./graph.ts";
+export { isReservedName, LAYER_NAME_PATTERN, LayerName } from "./names.ts";
+export { checkPlainData, MAX_DEPTH } from "./plain_data.ts";
+export { describeIssue, issuePath };
+export type * from "./zod_types.ts";
 
-/** Dotted path of a zod issue: `heads.smile.fc`, `trunk[3].filters`. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => typeof p === "number" ? `[${p}]` : (i === 0 ? "" : ".") + String(p)).join("");
-}
-
-/** One line for a zod issue, with a "did you mean" for a misspelt field. */
-export function describeIssue(
-  issue: z.core.$ZodIssue,
-  knownKeys?: (path: readonly PropertyKey[]) => string[],
-) {
-  if (issue.code === "unrecognized_keys") {
-    const keys = issue.keys.map((k) => {
-      const hint = closest(k, knownKeys?.(issue.path) ?? []);
-      return hint ? `"${k}" (did you mean "${hint}"?)` : `"${k}"`;
-    });
-    return `unknown field${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
-  }
-  return issue.message.replace(/^Invalid input: /, "");
-}
-
-/** Validates plain data as a graph spec; the first problem becomes a UserError naming its path. */
+/**
+ * Validates plain data as a graph spec; the first problem becomes a UserError naming `source` and
+ * its path. This is the one validation a graph gets: later passes take its result as it is.
+ */
 export function parseGraphSpec(data: unknown, source = "graph"): GraphSpec {
+  checkPlainData(data, source);
   const parsed = GraphSpec.safeParse(data);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -1,10 +1,7 @@
 import { z } from "zod";
+import type { Input, Output } from "./zod_types.ts";
 
-/**
- * Training protocol; every field defaults to the paper's (Adam, lr 1e-3 then 1e-4 after epoch 25,
- * batch 64, horizontal flips and shifts). Graph files and command-line flags override fields.
- */
-export const TrainingSpec = z.strictObject({
+const trainingSpec = z.strictObject({
   epochs: z.number().int().positive().default(30),
   batchSize: z.number().int().positive().default(64),
   optimizer: z.strictObject({
@@ -20,5 +17,16 @@ export const TrainingSpec = z.strictObject({
     shift: z.number().min(0).max(0.5).default(0.1),
   }).default({ flip: true, shift: 0.1 }),
 });
-export type TrainingSpec = z.infer<typeof TrainingSpec>;
-export type TrainingSpecInput = z.input<typeof TrainingSpec>;
+
+/** @ignore The zod type of {@linkcode TrainingSpec}. */
+export type TrainingSpecSchema = typeof trainingSpec;
+
+/**
+ * Training protocol; every field defaults to the paper's (Adam, lr 1e-3 then 1e-4 after epoch 25,
+ * batch 64, horizontal flips and shifts). Graph files and command-line flags override fields.
+ */
+export const TrainingSpec: TrainingSpecSchema = trainingSpec;
+/** A training protocol as the schema returns it (defaults filled in). */
+export type TrainingSpec = Output<TrainingSpecSchema>;
+/** A training protocol as a graph may write it. */
+export type TrainingSpecInput = Input<TrainingSpecSchema>;

@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { compileSpec, estimateTrainingMemory, type IR, type TrainingMemory } from "../compiler/mod.ts";
 
 /** One micro-batch: inputs and targets, examples along axis 0 (arrays for multi-input/-head models). */
 export interface MicroBatch {
@@ -91,25 +92,65 @@ export function splitBatch(
   return parts;
 }
 
-/** Training memory of a trunk, measured on wasm (tfjs 4.22, two-branch attention MTL, one pass). */
-const TRUNK_MEMORY = {
-  /** ResNet50 at 224×224: ~600 MiB per image; weights, gradients, Adam slots, packed filters ~700 MiB. */
-  resnet50: { perImageMiB: 600, at: 224, fixedMiB: 700 },
-  /** The small residual trunk at 64×64: ~21 MiB per image, ~40 MiB fixed. */
-  small: { perImageMiB: 21, at: 64, fixedMiB: 40 },
+/**
+ * The paper's two-branch attention MTL on each trunk, as data: what {@link chooseMicroBatch} sizes for
+ * when it is given an input size rather than a compiled graph.
+ */
+const REFERENCE_GRAPHS = {
+  resnet50: {
+    trunk: [{ use: "resnet50", upTo: "conv5_block2" }],
+    branch: [{ use: "resnet50.block", block: "conv5_block3" }, "gap"],
+  },
+  small: {
+    trunk: [{ use: "small_trunk", widths: [32, 64] }],
+    branch: [{ use: "small_trunk.block", name: "stage3", filters: 128, strides: 2 }, "gap"],
+  },
 } as const;
+
+const referenceMemory = new Map<string, TrainingMemory>();
+
+/** Training memory of the reference graph on `trunk` at `inputSize`×`inputSize`, estimated from its IR. */
+function referenceTrainingMemory(trunk: keyof typeof REFERENCE_GRAPHS, inputSize: number): TrainingMemory {
+  const key = `${trunk}@${inputSize}`;
+  let memory = referenceMemory.get(key);
+  if (!memory) {
+    const { trunk: layers, branch } = REFERENCE_GRAPHS[trunk];
+    const head = (dep: string) => ({
+      branch,
+      fc: 64,
+      classes: ["no", "yes"],
+      dependsOn: { [dep]: { kind: "attention" } },
+    });
+    const { ir } = compileSpec({
+      name: `reference_${trunk}`,
+      input: [inputSize, inputSize, 3],
+      trunk: layers,
+      heads: { smile: head("gender"), gender: head("smile") },
+    });
+    memory = estimateTrainingMemory(ir);
+    referenceMemory.set(key, memory);
+  }
+  return memory;
+}
 
 /** Options for {@link chooseMicroBatch}. */
 export interface MicroBatchOptions {
-  /** The trunk the graph uses (default resnet50, the paper's). */
-  trunk?: keyof typeof TRUNK_MEMORY;
+  /**
+   * When no compiled graph is at hand: the paper's two-branch attention MTL on this trunk (default
+   * resnet50), compiled at the input size and estimated from its IR.
+   */
+  trunk?: keyof typeof REFERENCE_GRAPHS;
   /** Never more than this (usually the optimizer batch). */
   maxBatch?: number;
 }
 
+const MIB = 1024 * 1024;
+
 /**
  * Memory budget (MiB) a backend gives tensors: wasm32's 4 GiB heap less headroom for fragmentation and
- * peaks; for the others an assumption, since tfjs cannot ask a GPU or the system for free memory.
+ * peaks; oneDNN's buffers live in system memory without a heap ceiling, so most of it (three quarters
+ * of the machine's memory, when the process may ask; `--allow-sys`); for the others an assumption,
+ * since tfjs cannot ask a GPU or the system for free memory.
  */
 export function memoryBudgetMiB(backend: string): number {
   switch (backend) {
@@ -118,30 +159,38 @@ export function memoryBudgetMiB(backend: string): number {
     case "webgpu":
     case "tensorflow-gpu":
       return 6000;
+    case "onednn":
+      try {
+        return Math.floor((0.75 * Deno.systemMemoryInfo().total) / MIB);
+      } catch {
+        return 12000; // no --allow-sys: as for the other system-memory backends
+      }
     default: // cpu, tensorflow: typed arrays in system memory
       return 12000;
   }
 }
 
+/** The largest micro-batch of a graph with `memory` that fits `backend`, at least 1 and at most `maxBatch`. */
+export function microBatchFor(memory: TrainingMemory, backend: string, maxBatch = Infinity): number {
+  const fits = Math.floor((memoryBudgetMiB(backend) - memory.fixedMiB) / memory.perImageMiB);
+  return Math.max(1, Math.min(fits, maxBatch));
+}
+
 /**
- * The largest micro-batch that fits `backend` when training at `inputSize`×`inputSize`: activation
- * memory grows with the pixel count. On wasm ResNet50 at 224 gives 3, the small trunk at 64 over 100.
+ * The largest micro-batch that fits `backend` when training the paper's graph on `opts.trunk` at
+ * `inputSize`×`inputSize`, estimated from that graph's IR. On wasm ResNet50 at 224 gives 3, the
+ * small trunk at 64 over 100. With a compiled graph at hand, use {@link autoMicroBatch}.
  */
 export function chooseMicroBatch(inputSize: number, backend: string, opts: MicroBatchOptions = {}): number {
-  const m = TRUNK_MEMORY[opts.trunk ?? "resnet50"];
-  const perImage = m.perImageMiB * (inputSize / m.at) ** 2 * 1.25; // 25% for the step's transient peaks
-  const fits = Math.floor((memoryBudgetMiB(backend) - m.fixedMiB) / perImage);
-  return Math.max(1, Math.min(fits, opts.maxBatch ?? Infinity));
+  return microBatchFor(referenceTrainingMemory(opts.trunk ?? "resnet50", inputSize), backend, opts.maxBatch);
 }
 
-/** Trunk kind for the micro-batch memory model: the small trunk or (conservatively) ResNet50. */
-function trunkOf(ir: { nodes: { name: string }[] }): "small" | "resnet50" {
-  const names = new Set(ir.nodes.map((n) => n.name));
-  return names.has("stem_conv") && !names.has("conv1_conv") ? "small" : "resnet50";
-}
-
-/** Chooses the micro-batch of a compiled graph on `backend` when the user gave none. */
-export function autoMicroBatch(backend: string) {
-  return (ir: { input: number[]; nodes: { name: string }[] }, batchSize: number): number =>
-    chooseMicroBatch(ir.input[0], backend, { trunk: trunkOf(ir), maxBatch: batchSize });
+/**
+ * Chooses the micro-batch of a compiled graph on `backend` when the user gave none, from the
+ * activations and parameters of its own IR.
+ */
+export function autoMicroBatch(
+  backend: string,
+): (ir: Pick<IR, "nodes" | "totalParams">, batchSize: number) => number {
+  return (ir, batchSize) => microBatchFor(estimateTrainingMemory(ir), backend, batchSize);
 }

@@ -58,3 +58,43 @@ Deno.test("cli compile: prints the summary and writes IR, topology and Mermaid u
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli compile: hostile inputs (a directory, an alias bomb, a graph that reads a file) get one line each", async () => {
+  await Deno.mkdir(root + "out", { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: root + "out", prefix: "cli-test-" });
+  try {
+    await Deno.mkdir(`${dir}/folder.yaml`);
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const [prev, cur] of [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"], ["e", "f"], ["f", "g"]]) {
+      levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    }
+    await Deno.writeTextFile(`${dir}/bomb.yaml`, levels.join("\n") + "\n");
+    await Deno.writeTextFile(
+      `${dir}/spy.ts`,
+      `export default { name: Deno.readTextFileSync("${root}deno.json"), heads: {} };\n`,
+    );
+    const expected: [string, RegExp][] = [
+      ["folder.yaml", /: is a directory; give a graph file/],
+      ["bomb.yaml", /: its aliases expand too far/],
+      [
+        "spy.ts",
+        /: graph files run without permissions, but this one asked for read access to ".*deno\.json"/,
+      ],
+    ];
+    for (const [file, pattern] of expected) {
+      const r = await compile(`${dir}/${file}`, "--out", dir);
+      assert.equal(r.code, 1, file);
+      const lines = r.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, `${file}: ${r.stderr}`);
+      assert.match(lines[0], new RegExp(`^error: ${dir}/${file}`));
+      assert.match(lines[0], pattern);
+    }
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+      ["bomb.yaml", "folder.yaml", "spy.ts"],
+      "nothing written",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -101,6 +101,15 @@ Deno.test("errors: shape inference catches a dense (FC) layer on a 4-D tensor, i
   assert.match(userError(() => compileSpec(h)), /^heads\.smile\.branch\[0\]: dense needs a 2-D input/);
 });
 
+Deno.test("errors: flatten on a vector says it is already flat", () => {
+  const g = base();
+  g.heads.smile.branch = ["gap", "flatten"];
+  assert.equal(
+    userError(() => compileSpec(g)),
+    `heads.smile.branch[1]: flatten needs a 3-D or higher input; got 2-D (batch, 8), already flat`,
+  );
+});
+
 Deno.test("errors: input that names no earlier layer", () => {
   const g = base();
   g.trunk = [{ op: "conv2d", name: "c", filters: 4, kernel: 3, inputs: ["inptu"] }];

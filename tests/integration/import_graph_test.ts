@@ -10,6 +10,7 @@ const root = new URL("../../", import.meta.url).pathname;
 /** Layers from the bottom up: a module may import its own folder and folders ranked below it. */
 const LAYERS: string[][] = [
   ["src/util"],
+  ["src/ops"],
   ["src/schema"],
   ["src/dsl"],
   ["stdlib"],

@@ -61,14 +61,13 @@ export function summarize(ir: IR, o: { full?: boolean } = {}): string {
 }
 
 function describe(n: IRNode): string {
-  const a = n.attrs;
   switch (n.op) {
     case "dense":
-      return `dense ${a.units} ${a.activation}`;
+      return `dense ${n.attrs.units} ${n.attrs.activation}`;
     case "attention":
-      return `attention(${a.weights}${a.bias ? ", bias" : ""}) ← ${n.inputs[1]}`;
+      return `attention(${n.attrs.weights}${n.attrs.bias ? ", bias" : ""}) ← ${n.inputs[1]}`;
     case "conv2d":
-      return `conv2d ${a.filters}`;
+      return `conv2d ${n.attrs.filters}`;
     default:
       return n.op;
   }
