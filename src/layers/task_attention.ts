@@ -26,7 +26,7 @@ import {
   TASK_ATTENTION_WEIGHTS,
   taskAttentionParamCount,
   type TaskAttentionWeights,
-} from "./task_attention_params.ts";
+} from "../ops/attention_params.ts";
 
 export { TASK_ATTENTION_WEIGHTS, taskAttentionParamCount, type TaskAttentionWeights };
 

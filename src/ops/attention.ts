@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TASK_ATTENTION_WEIGHTS, taskAttentionParamCount } from "../layers/task_attention_params.ts";
+import { TASK_ATTENTION_WEIGHTS, taskAttentionParamCount } from "./attention_params.ts";
 import { UserError } from "../util/errors.ts";
 import { defineOp, showShape } from "./op.ts";
 

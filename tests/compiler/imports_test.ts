@@ -65,29 +65,3 @@ Deno.test("imports: the DSL, schema, op table, stdlib and the compiler's checks 
     }
   }
 });
-
-/** The compiler's packages from the bottom up: each may import only those before it. */
-const LAYERS = ["src/util", "src/layers", "src/ops", "src/schema", "src/dsl", "stdlib", "src/compiler"];
-
-Deno.test("imports: compiler packages import downwards only (no cycles, no arrows up)", async () => {
-  const { modules } = await moduleGraph([
-    "src/compiler/mod.ts",
-    "src/compiler/tfjs.ts",
-    "src/compiler/graph_worker.ts",
-  ]);
-  const packageOf = (specifier: string) => {
-    const path = relative(specifier);
-    return LAYERS.findIndex((p) => path.startsWith(p + "/"));
-  };
-  const arrows: string[] = [];
-  for (const m of modules.values()) {
-    const from = packageOf(m.specifier);
-    if (from < 0) continue;
-    for (const dep of m.dependencies ?? []) {
-      const target = dep.code?.specifier ?? dep.type?.specifier ?? "";
-      const to = packageOf(target);
-      if (to > from) arrows.push(`${relative(m.specifier)} → ${relative(target)}`);
-    }
-  }
-  assert.deepEqual(arrows, [], `upward imports:\n${arrows.join("\n")}`);
-});

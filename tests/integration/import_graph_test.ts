@@ -40,7 +40,9 @@ function importsOf(file: string): string[] {
   // Comments hold example code (`import … from "./mod.ts"` in JSDoc): only code counts.
   const text = Deno.readTextFileSync(join(root, file)).replace(/\/\*[\s\S]*?\*\//g, "")
     .replace(/^\s*\/\/.*$/gm, "");
-  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)].map((m) => m[1]);
+  // Type-only imports are erased at run time: they add no arrow.
+  const code = text.replace(/^\s*(?:import|export)\s+type\s[^;]*;/gm, "");
+  const specifiers = [...code.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)].map((m) => m[1]);
   return specifiers.map((s) => relative(root, resolve(root, dirname(file), s)));
 }
 
