@@ -69,7 +69,7 @@ export async function exportPytorch(o: PytorchExportOptions): Promise<PytorchExp
   const { ir } = await compileFile(o.graph, o.inputSize ? { inputSize: o.inputSize } : {});
   const plan = planModel(ir);
   const weights = o.weights ? await packRunWeights(o.weights, plan.weights) : undefined;
-  const topology = runtimeTopology(ir, plan.params);
+  const topology = await runtimeTopology(ir, plan.params);
   const out = o.out ?? join("out", ir.name, "pytorch");
   checkTarget(out);
 
@@ -122,7 +122,8 @@ export async function exportPytorch(o: PytorchExportOptions): Promise<PytorchExp
 }
 
 /** The runtime's tfjs model topology of `ir` (as `compile` writes it), checked against the plan. */
-function runtimeTopology(ir: IR, params: number): Record<string, unknown> {
+async function runtimeTopology(ir: IR, params: number): Promise<Record<string, unknown>> {
+  await tf.ready();
   const model = lowerToModel(ir);
   try {
     if (model.countParams() !== params) {

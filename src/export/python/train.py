@@ -61,8 +61,7 @@ def train(args, procs: Processes) -> None:
         raise UsageError(f"--input-size {size}: this graph flattens before a dense layer, so its weights fit "
                          f"{shape} images only; export it again with --input-size {size}")
     schedule = parse_schedule(args.lr_schedule)
-    heads = [{"name": h["name"], **({"attribute": h["attribute"]} if "attribute" in h else {}),
-              "classes": h["classes"], "lossWeight": h["loss_weight"]} for h in exported.HEADS]
+    heads = exported.HEADS  # name, attribute, classes and lossWeight (λ), as the runtime's config has them
     names = [h["name"] for h in heads]
     examples, notes = open_dataset(args.data, exported.HEADS, args.skip_bad)
     train_set = FaceImages([e for e in examples if e.split == "train"], names, size, args.flip, args.shift)
