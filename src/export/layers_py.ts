@@ -12,7 +12,7 @@ import { pyNumber, pyPair, pyString, pyTuple } from "./python_literal.ts";
 type Pair = number | [number, number];
 const pair = (p: Pair): [number, number] => (typeof p === "number" ? [p, p] : p);
 
-/** Names from mtl_layers.py that a generated model may use. */
+/** Names from mtl/layers.py that a generated model may use. */
 export const LAYER_HELPERS = [
   "Conv2dSame",
   "TaskAttention",

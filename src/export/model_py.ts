@@ -62,8 +62,8 @@ import os
 
 ${torchImports.join("\n")}
 
-from mtl_layers import ${[...helpers].sort().join(", ")}
-from mtl_tfjs import load_tfjs_weights, save_tfjs_model, with_input_size
+from mtl.layers import ${[...helpers].sort().join(", ")}
+from mtl.tfjs import load_tfjs_weights, save_tfjs_model, with_input_size
 
 GRAPH = ${pyString(ir.name)}
 GRAPH_FILE = ${pyString(o.graphFile)}
@@ -90,7 +90,7 @@ class ${plan.className}(nn.Module):
 ${body}
 
 
-#: IR weight name (as the Deno runtime saves it) -> (state_dict key, layout); see mtl_tfjs.py.
+#: IR weight name (as the Deno runtime saves it) -> (state_dict key, layout); see mtl/tfjs.py.
 WEIGHT_NAMES = {
 ${plan.weights.map((w) => `    ${pyString(w.name)}: (${pyString(w.key)}, ${pyString(w.layout)}),`).join("\n")}
 }

@@ -9,7 +9,7 @@
 import type { IR, IRNode } from "../compiler/mod.ts";
 import { classNameOf, ModulePaths } from "./names.ts";
 
-/** How a tfjs array becomes the PyTorch one (see mtl_tfjs.py). */
+/** How a tfjs array becomes the PyTorch one (see mtl/tfjs.py). */
 export type Layout = "hwio" | "io" | "same";
 
 /** One weight of the model, in both worlds. */

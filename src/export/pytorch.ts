@@ -4,7 +4,7 @@
  * ```
  * DIR/model.py            the graph as a torch.nn.Module (generated), build_model(), weights by name
  * DIR/train.py            the paper's protocol under torchrun / DistributedDataParallel
- * DIR/mtl_*.py            layers, tfjs weight files, datasets, images, loop pieces (copied)
+ * DIR/mtl/                layers, tfjs weight files, datasets, images, loop pieces (copied)
  * DIR/tfjs_topology.json  the runtime's model topology, so train.py writes models the runtime loads
  * DIR/weights/            with --weights: the run's weights as a tfjs model.json + weights.bin
  * DIR/export.json         what was exported, from where
@@ -26,11 +26,15 @@ import { packRunWeights } from "./run_weights.ts";
 /** The Python files copied as they are into every export. */
 export const SUPPORT_FILES = [
   "train.py",
-  "mtl_layers.py",
-  "mtl_tfjs.py",
-  "mtl_data.py",
-  "mtl_images.py",
-  "mtl_train.py",
+  "mtl/__init__.py",
+  "mtl/layers.py",
+  "mtl/tfjs.py",
+  "mtl/examples.py",
+  "mtl/celeba.py",
+  "mtl/bbox.py",
+  "mtl/data.py",
+  "mtl/images.py",
+  "mtl/loop.py",
 ] as const;
 
 /** The file that marks a folder as an export (and lets a later export replace it). */

@@ -11,8 +11,8 @@ import sys
 
 def main() -> None:
     sys.path.insert(0, sys.argv[1])
-    from mtl_data import open_dataset
-    from mtl_images import decode_image
+    from mtl.data import open_dataset
+    from mtl.images import decode_image
 
     with open(sys.argv[2], encoding="utf-8") as f:
         job = json.load(f)

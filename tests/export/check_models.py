@@ -54,10 +54,9 @@ def attention_reference_gap(attention_cls) -> float:
 
         for b, i in itertools.product(range(2), range(3)):
             beta = float(layer.bias[0 if weights == "shared" else i]) if bias else 0.0
-            scores = [
-                math.tanh(pick(layer.wS, i, j) * float(x[b, j]) + pick(layer.wG, i, j) * float(c[b, i]) + beta)
-                for j in range(5)
-            ]
+            pre = [pick(layer.wS, i, j) * float(x[b, j]) + pick(layer.wG, i, j) * float(c[b, i]) + beta
+                   for j in range(5)]
+            scores = [math.tanh(v) for v in pre]
             e = [math.exp(s - max(scores)) for s in scores]
             want = sum(e[j] / sum(e) * float(x[b, j]) for j in range(5))
             worst = max(worst, abs(want - float(got[b, i])))
@@ -68,7 +67,7 @@ def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as f:
         jobs = json.load(f)
     results = [run_job(i, job) for i, job in enumerate(jobs)]
-    from mtl_layers import TaskAttention  # importable now: the jobs' folders were on the path
+    from mtl.layers import TaskAttention  # importable now: the jobs' folders were on the path
 
     print(json.dumps({"models": results, "attentionGap": attention_reference_gap(TaskAttention)}))
 

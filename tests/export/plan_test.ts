@@ -126,16 +126,18 @@ Deno.test("cli export: writes the project; mistakes are one line, and nothing is
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /model\.py \(SmallTmtl, 557,540 parameters, 32×32 input\)/);
     const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
-    assert.deepEqual(files, [
-      "export.json",
-      "model.py",
-      "mtl_data.py",
-      "mtl_images.py",
-      "mtl_layers.py",
-      "mtl_tfjs.py",
-      "mtl_train.py",
-      "tfjs_topology.json",
-      "train.py",
+    assert.deepEqual(files, ["export.json", "model.py", "mtl", "tfjs_topology.json", "train.py"]);
+    const support = [...Deno.readDirSync(join(out, "mtl"))].map((e) => e.name).sort();
+    assert.deepEqual(support, [
+      "__init__.py",
+      "bbox.py",
+      "celeba.py",
+      "data.py",
+      "examples.py",
+      "images.py",
+      "layers.py",
+      "loop.py",
+      "tfjs.py",
     ]);
     const again = await exportCli("examples/small_tmtl.ts", "--out", out);
     assert.equal(again.code, 0, "an earlier export is replaced");

@@ -17,6 +17,7 @@ best/ (by mean validation accuracy) and last/, both tfjs model.json + weights.bi
 import argparse
 import datetime
 import os
+import re
 import sys
 import time
 
@@ -25,11 +26,11 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, Subset
 
 import model as exported
-from mtl_data import DataError, open_dataset
-from mtl_images import FaceImages
-from mtl_tfjs import WeightsError, load_tfjs_weights
-from mtl_train import (ADAM, Pass, Processes, UsageError, append_metrics, check_finite, epoch_summary,
-                       lr_at, parse_schedule, write_best_info, write_config)
+from mtl.data import DataError, open_dataset
+from mtl.images import FaceImages
+from mtl.loop import (ADAM, Pass, Processes, UsageError, append_metrics, check_finite, epoch_summary, lr_at,
+                      parse_schedule, write_best_info, write_config)
+from mtl.tfjs import WeightsError, load_tfjs_weights
 
 
 def parse_args(argv):
@@ -63,7 +64,7 @@ def train(args, procs: Processes) -> None:
     schedule = parse_schedule(args.lr_schedule)
     heads = exported.HEADS  # name, attribute, classes and lossWeight (λ), as the runtime's config has them
     names = [h["name"] for h in heads]
-    examples, notes = open_dataset(args.data, exported.HEADS, args.skip_bad)
+    examples, notes = open_dataset(args.data, heads, args.skip_bad)
     train_set = FaceImages([e for e in examples if e.split == "train"], names, size, args.flip, args.shift)
     val_set = FaceImages([e for e in examples if e.split == "val"], names, size)
     out = args.out or os.path.join("runs", exported.GRAPH, time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
@@ -74,7 +75,8 @@ def train(args, procs: Processes) -> None:
     net = exported.build_model().to(procs.device)
     warm = None
     if args.init_from:
-        warm = load_tfjs_weights(net, model_json_of(args.init_from), exported.WEIGHT_NAMES, False, tuple(names))
+        source = model_json_of(args.init_from)
+        warm = load_tfjs_weights(net, source, exported.WEIGHT_NAMES, strict=False, heads=tuple(names))
     torch.manual_seed(args.seed + 1 + procs.rank)  # augmentation and dropout differ per process
     cuda = procs.device.type == "cuda"
     ddp = DistributedDataParallel(net, [procs.device] if cuda else None) if procs.distributed else net
@@ -87,15 +89,7 @@ def train(args, procs: Processes) -> None:
     val_loader = DataLoader(val_part, batch, num_workers=args.workers)
 
     if procs.rank == 0:
-        write_config(out, {
-            "graph": exported.GRAPH_FILE, "graphName": exported.GRAPH, "data": args.data,
-            "skipBad": args.skip_bad, "inputSize": size, "epochs": args.epochs, "batchSize": batch * procs.world,
-            "microBatch": batch, "optimizer": {"kind": "adam", "lr": args.lr, **ADAM}, "schedule": schedule,
-            "augment": {"flip": args.flip, "shift": args.shift}, "heads": heads, "seed": args.seed,
-            "checkpointEvery": 0, "backend": procs.describe(), **({"initFrom": args.init_from} if warm else {}),
-            "createdAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds"),
-            "command": sys.argv,
-        })
+        write_config(out, run_config(args, procs, schedule, batch, warm is not None))
         for line in notes + ([warm.summary()] if warm else []):
             print(line)
         print(f"{procs.describe()}: {len(train_set)} train, {len(val_set)} val images at {size}×{size}, "
@@ -107,27 +101,24 @@ def train(args, procs: Processes) -> None:
         for group in optimizer.param_groups:
             group["lr"] = lr
         sampler.set_epoch(epoch)
-        ddp.train()
         started = time.time()
-        sums = Pass(heads, procs)
-        for i, (x, y) in enumerate(loader, start=1):
-            loss = sums.loss(ddp(x.to(procs.device)), y.to(procs.device))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            if i % args.log_every == 0:
-                progress(sums.totals(), procs, f"epoch {epoch}", i, len(loader))
+        fit = fit_epoch(ddp, optimizer, loader, procs, f"epoch {epoch}", args.log_every)
         seconds = time.time() - started
         step += len(loader)
-        fit = sums.totals()
-        check_finite(fit, f"in epoch {epoch}")
         started = time.time()
         val = validate(net, val_loader, heads, procs)
         record = {
-            "epoch": epoch, "step": step, "lr": lr, "loss": fit["loss"], "headLoss": fit["ce"],
-            "trainAccuracy": fit["accuracy"], "valLoss": val["ce"], "valAccuracy": val["accuracy"],
+            "epoch": epoch,
+            "step": step,
+            "lr": lr,
+            "loss": fit["loss"],
+            "headLoss": fit["ce"],
+            "trainAccuracy": fit["accuracy"],
+            "valLoss": val["ce"],
+            "valAccuracy": val["accuracy"],
             "meanValAccuracy": sum(val["accuracy"].values()) / len(heads),
-            "imagesPerSecond": fit["count"] / max(seconds, 1e-9), "seconds": seconds,
+            "imagesPerSecond": fit["count"] / max(seconds, 1e-9),
+            "seconds": seconds,
             "valSeconds": time.time() - started,
         }
         is_best = best is None or record["meanValAccuracy"] > best
@@ -140,6 +131,46 @@ def train(args, procs: Processes) -> None:
             print(epoch_summary(record, args.epochs, is_best), flush=True)
         best = record["meanValAccuracy"] if is_best else best
         procs.wait()  # the others wait while rank 0 writes
+
+
+def run_config(args, procs: Processes, schedule: list, batch: int, warm: bool) -> dict:
+    """The runtime's run config (src/train/config.ts), so that its commands read this run."""
+    return {
+        "graph": exported.GRAPH_FILE,
+        "graphName": exported.GRAPH,
+        "data": args.data,
+        "skipBad": args.skip_bad,
+        "inputSize": args.input_size,
+        "epochs": args.epochs,
+        "batchSize": batch * procs.world,
+        "microBatch": batch,
+        "optimizer": {"kind": "adam", "lr": args.lr, **ADAM},
+        "schedule": schedule,
+        "augment": {"flip": args.flip, "shift": args.shift},
+        "heads": exported.HEADS,
+        "seed": args.seed,
+        "checkpointEvery": 0,
+        "backend": procs.describe(),
+        **({"initFrom": args.init_from} if warm else {}),
+        "createdAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds"),
+        "command": sys.argv,
+    }
+
+
+def fit_epoch(ddp, optimizer, loader, procs: Processes, label: str, log_every: int) -> dict:
+    """One pass of optimizer steps over this process's share of the training images."""
+    ddp.train()
+    sums = Pass(exported.HEADS, procs)
+    for i, (x, y) in enumerate(loader, start=1):
+        loss = sums.loss(ddp(x.to(procs.device)), y.to(procs.device))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if i % log_every == 0:
+            progress(sums.totals(), procs, label, i, len(loader))
+    totals = sums.totals()
+    check_finite(totals, f"in {label}")
+    return totals
 
 
 def validate(net, loader, heads, procs) -> dict:
@@ -164,13 +195,14 @@ def model_json_of(path: str) -> str:
     for candidate in (path, os.path.join(path, "model.json"), os.path.join(path, "best", "model.json")):
         if candidate.endswith(".json") and os.path.isfile(candidate):
             return candidate
-    raise UsageError(f"--init-from {path}: no model.json there (expected a tfjs model.json, its folder or a run)")
+    raise UsageError(f"--init-from {path}: no model.json there (expected a tfjs model.json, its folder "
+                     "or a run)")
 
 
 def one_line(e: Exception) -> str:
     """An error's message, also when a DataLoader worker wrapped it in its traceback."""
     last = str(e).strip().splitlines()[-1]
-    return last.split("Error: ", 1)[1] if last.startswith(("mtl_data.DataError: ", "DataError: ")) else last
+    return re.sub(r"^[\w.]*DataError: ", "", last)
 
 
 def main(argv=None) -> None:

@@ -7,8 +7,6 @@ state_dict key and layout (see WEIGHT_NAMES in model.py):
     "hwio"  conv kernel: tfjs [height, width, in, out]  <->  torch [out, in, height, width]
     "io"    dense kernel: tfjs [in, out]                 <->  torch [out, in]
     "same"  vectors (biases, batch-norm, attention weights): copied as they are
-
-Part of a PyTorch export written by `deno task export`; model.py and train.py import it.
 """
 import copy
 import json
@@ -83,7 +81,8 @@ class LoadReport:
 
     source: str
     matched: list[str] = field(default_factory=list)
-    #: Of `matched`, filled from the unprefixed name (`smile/conv5_block3_1_conv/...` <- `conv5_block3_1_conv/...`).
+    #: Of `matched`, those filled from the unprefixed name (`smile/conv5_block3_1_conv/kernel` from
+    #: `conv5_block3_1_conv/kernel`).
     from_unprefixed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)

@@ -1,7 +1,5 @@
 """The pieces of train.py's loop: the processes (torchrun or alone), the loss, the learning-rate
 steps, one pass over the data, and the run directory the Deno runtime reads back.
-
-Part of a PyTorch export written by `deno task export`.
 """
 import json
 import math
@@ -114,7 +112,10 @@ class Pass:
         """Means over all processes' images (a collective: every process calls it)."""
         s = self.procs.sum(self.sums.clone()).tolist()
         n, h = s[-1], len(self.heads)
-        per_head = lambda offset: {x["name"]: s[offset + i] / n for i, x in enumerate(self.heads)}  # noqa: E731
+
+        def per_head(offset: int) -> dict:
+            return {x["name"]: s[offset + i] / n for i, x in enumerate(self.heads)}
+
         return {"loss": s[0] / n, "ce": per_head(1), "accuracy": per_head(1 + h), "count": n}
 
 

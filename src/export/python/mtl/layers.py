@@ -1,7 +1,5 @@
 """Layers that exported graphs use beyond torch.nn: the task-attention edge, TensorFlow's "same"
 padding, and Keras' initial weights.
-
-Part of a PyTorch export written by `deno task export`; model.py imports it.
 """
 import math
 

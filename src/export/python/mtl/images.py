@@ -2,7 +2,6 @@
 size x size as sharp (libvips) resizes them, bytes scaled to [0, 1] by the same byte -> float table,
 and in training flipped left-right and shifted with edges replicated.
 
-Part of a PyTorch export written by `deno task export`; train.py imports it.
 """
 import functools
 import math
@@ -12,7 +11,7 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
-from mtl_data import DataError, Example
+from mtl.examples import DataError, Example
 
 #: byte -> float32 in [0, 1], computed as the Deno runtime computes it (i / 255 in double, then float32).
 TO_UNIT = torch.arange(256, dtype=torch.float64).div(255).float()
@@ -29,7 +28,9 @@ def lanczos3(d: np.ndarray) -> np.ndarray:
 
 def catmull_rom(d: np.ndarray) -> np.ndarray:
     d = np.abs(d)
-    return np.where(d < 1, 1.5 * d**3 - 2.5 * d**2 + 1, np.where(d < 2, -0.5 * d**3 + 2.5 * d**2 - 4 * d + 2, 0.0))
+    near = 1.5 * d**3 - 2.5 * d**2 + 1
+    far = -0.5 * d**3 + 2.5 * d**2 - 4 * d + 2
+    return np.where(d < 1, near, np.where(d < 2, far, 0.0))
 
 
 @functools.lru_cache(maxsize=64)
