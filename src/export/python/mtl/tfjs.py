@@ -24,22 +24,18 @@ class WeightsError(Exception):
     """Weights that do not fit the model, named by file and weight."""
 
 
+#: Layout -> (tfjs to torch, torch to tfjs) axis permutations; "same" is copied as it is.
+PERMUTATIONS = {"hwio": ((3, 2, 0, 1), (2, 3, 1, 0)), "io": ((1, 0), (1, 0))}
+
+
 def to_torch(t: torch.Tensor, layout: str) -> torch.Tensor:
     """A tfjs-layout array in PyTorch's layout."""
-    if layout == "hwio":
-        return t.permute(3, 2, 0, 1)
-    if layout == "io":
-        return t.t()
-    return t
+    return t.permute(PERMUTATIONS[layout][0]) if layout in PERMUTATIONS else t
 
 
 def to_tfjs(t: torch.Tensor, layout: str) -> torch.Tensor:
     """A PyTorch tensor in tfjs' layout (the inverse of to_torch)."""
-    if layout == "hwio":
-        return t.permute(2, 3, 1, 0)
-    if layout == "io":
-        return t.t()
-    return t
+    return t.permute(PERMUTATIONS[layout][1]) if layout in PERMUTATIONS else t
 
 
 def read_tfjs_weights(model_json: str) -> dict[str, torch.Tensor]:
