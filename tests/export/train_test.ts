@@ -33,6 +33,7 @@ let fixture: Promise<Fixture> | undefined;
 function setup(): Promise<Fixture> {
   return fixture ??= (async () => {
     const tmp = await Deno.makeTempDir({ prefix: "export-train-" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(tmp, { recursive: true }));
     const synth = join(tmp, "synth");
     await generateSynth({ out: synth, count: 100, size: 40, seed: 11 });
     const exportDir = join(tmp, "pytorch");
