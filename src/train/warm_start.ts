@@ -11,7 +11,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { UserError } from "../util/errors.ts";
-import { BEST_DIR, CONFIG_FILE, latestCheckpoint, MODEL_FILE, readWeights } from "../run/mod.ts";
+// The files, not run/mod.ts: that would load the data layer (sharp) for a warm start.
+import { BEST_DIR, CONFIG_FILE, latestCheckpoint } from "../run/files.ts";
+import { MODEL_FILE, readWeights } from "../run/model_files.ts";
 import { exists } from "../util/fs.ts";
 
 /** What a warm start did, weight by weight. */
