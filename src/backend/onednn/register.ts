@@ -21,6 +21,7 @@ import { reluGrad, UNARY_KERNELS } from "./kernels/elementwise.ts";
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from "./kernels/pool.ts";
 import { batchMatMul } from "./kernels/matmul.ts";
 import { mean, sum } from "./kernels/reduce.ts";
+import { padV2, slice } from "./kernels/slice_pad.ts";
 import { unpack } from "./kernels/unpack.ts";
 
 /** The kernels oneDNN runs, by tfjs kernel name. */
@@ -45,6 +46,8 @@ export const ONEDNN_KERNELS: Readonly<Record<string, OnednnKernelFunc>> = {
   [ADAM_UPDATE]: adamUpdate,
   [tf.BatchMatMul]: batchMatMul,
   [tf.Unpack]: unpack,
+  [tf.Slice]: slice,
+  [tf.PadV2]: padV2,
   [tf.Sum]: sum,
   [tf.Mean]: mean,
 };

@@ -223,3 +223,29 @@ Deno.test(
     }
   },
 );
+
+Deno.test({ name: "onednn Slice and PadV2 (contiguous-run copies) match cpu", ...onednnTest }, async () => {
+  const slices: [number[], number[], number[]][] = [
+    [[8, 114, 114, 6], [0, 1, 1, 0], [8, 112, 112, 6]], // the zero-padding layers' gradient
+    [[3, 10, 7], [1, 2, 3], [2, -1, 3]],
+    [[20, 5], [4, 0], [10, 5]], // whole rows: one run
+    [[9], [2], [5]],
+    [[4, 4, 4], [0, 0, 0], [0, 4, 4]], // empty
+  ];
+  for (const [i, [shape, begin, size]] of slices.entries()) {
+    const err = await onednnVsCpu(() => tf.slice(rand(shape, 800 + i), begin, size), false);
+    assert(err === 0, `slice ${shape} at ${begin} size ${size}: relErr ${err}`);
+  }
+  const pads: [number[], [number, number][], number][] = [
+    [[2, 6, 6, 3], [[0, 0], [3, 3], [3, 3], [0, 0]], 0], // conv1_pad
+    [[2, 5, 7, 4], [[0, 0], [1, 1], [1, 1], [0, 0]], 0],
+    [[3, 4], [[1, 2], [0, 3]], 1.5],
+  ];
+  for (const [i, [shape, paddings, value]] of pads.entries()) {
+    const err = await onednnVsCpu(() => {
+      const x = rand(shape, 900 + i);
+      return [tf.pad(x, paddings, value), tf.grad((t) => tf.sum(tf.square(tf.pad(t, paddings, value))))(x)];
+    }, false);
+    assert(err <= ONEDNN_TOLERANCE, `pad ${shape} by ${JSON.stringify(paddings)}: relErr ${err}`);
+  }
+});
