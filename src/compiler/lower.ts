@@ -5,12 +5,18 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchNormalization, type LayersModel, registerProjectLayers, taskAttention } from "../layers/mod.ts";
+import {
+  batchNormalization,
+  conv2d,
+  type LayersModel,
+  registerProjectLayers,
+  taskAttention,
+} from "../layers/mod.ts";
 import { type LowerKit, opDef, type OpName } from "../ops/mod.ts";
 import { UserError } from "../util/errors.ts";
 import type { IR, IRNodeOf } from "./ir.ts";
 
-const KIT: LowerKit = { tf, batchNormalization, taskAttention };
+const KIT: LowerKit = { tf, batchNormalization, conv2d, taskAttention };
 
 /** The tfjs layer for one IR node; its name is the node's name (from the graph's paths). */
 function layerFor<Op extends OpName>(node: IRNodeOf<Op>): tf.layers.Layer {

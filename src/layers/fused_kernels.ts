@@ -54,3 +54,32 @@ export interface AdamUpdateAttrs {
   oneMinusAccBeta1: number;
   oneMinusAccBeta2: number;
 }
+
+/**
+ * A 2-D convolution with an optional per-channel bias, NHWC: `{x, filter, bias?}`, attrs
+ * {@link Conv2DBiasAttrs} → y. What tfjs' fused conv2d computes, but differentiated lazily through a
+ * registered gradient, so an input that needs no gradient (the image at the stem) costs no backward-data
+ * convolution; tfjs' fused op computes every gradient of its custom-gradient closure eagerly.
+ */
+export const CONV2D_BIAS = "ProjectConv2DBias";
+
+/** Attributes of {@link CONV2D_BIAS}. */
+export interface Conv2DBiasAttrs {
+  strides: [number, number];
+  pad: "same" | "valid";
+}
+
+/** y = conv(x, filter) + bias, as one kernel with a lazy gradient (see {@link CONV2D_BIAS}). */
+export function conv2dBias(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D | null,
+  attrs: Conv2DBiasAttrs,
+): tf.Tensor4D {
+  const inputs = bias ? { x, filter, bias } : { x, filter };
+  return tf.engine().runKernel(
+    CONV2D_BIAS,
+    inputs as unknown as tf.NamedTensorMap,
+    attrs as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor4D;
+}

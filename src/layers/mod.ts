@@ -15,11 +15,14 @@
  */
 import { registerTaskAttention, TaskAttention } from "./task_attention.ts";
 import { batchNormalization as batchNorm, type BatchNormConfig as BatchNormOptions } from "./batch_norm.ts";
+import { conv2d as conv2dLayer } from "./conv2d.ts";
 
 /** @ignore Batch normalisation as the compiler lowers it (src/layers/batch_norm.ts). */
 export const batchNormalization: typeof batchNorm = batchNorm;
 /** @ignore What lowering passes to {@linkcode batchNormalization}. */
 export type BatchNormConfig = BatchNormOptions;
+/** @ignore The conv2d layer as the compiler lowers it (src/layers/conv2d.ts). */
+export const conv2d: typeof conv2dLayer = conv2dLayer;
 export type { Initializer, InitializerLike } from "./initializers.ts";
 export { LayerBase } from "./tf_types.ts";
 export type {

@@ -22,8 +22,8 @@ export const conv2d = defineOp({
     const [h, w] = [windowOut(x[0], kh, sh, a.padding, where), windowOut(x[1], kw, sw, a.padding, where)];
     return { shape: [h, w, a.filters], params: kh * kw * x[2] * a.filters + (a.useBias ? a.filters : 0) };
   },
-  lower: (a, name, { tf }) =>
-    tf.layers.conv2d({
+  lower: (a, name, { conv2d }) =>
+    conv2d({
       name,
       filters: a.filters,
       kernelSize: a.kernel,

@@ -10,7 +10,7 @@
  * @module
  */
 import type { z } from "zod";
-import type { batchNormalization, Layer, taskAttention, Tfjs } from "../layers/mod.ts";
+import type { batchNormalization, conv2d, Layer, taskAttention, Tfjs } from "../layers/mod.ts";
 import { UserError } from "../util/errors.ts";
 
 /** A tensor shape without the batch dimension: [h, w, c] for images, [units] for vectors. */
@@ -28,6 +28,8 @@ export interface LowerKit {
   tf: Tfjs;
   /** Batch normalisation as the project lowers it (src/layers/batch_norm.ts). */
   batchNormalization: typeof batchNormalization;
+  /** The convolution layer as the project lowers it (src/layers/conv2d.ts). */
+  conv2d: typeof conv2d;
   /** The task-attention layer factory (src/layers/task_attention.ts). */
   taskAttention: typeof taskAttention;
 }

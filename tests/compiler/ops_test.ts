@@ -2,11 +2,11 @@
 // the layer that `lower` builds reports.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { batchNormalization, taskAttention } from "../../src/layers/mod.ts";
+import { batchNormalization, conv2d, taskAttention } from "../../src/layers/mod.ts";
 import { HEAD_OPS, LAYER_OPS, type LowerKit, opDef, type OpName, type Shape } from "../../src/ops/mod.ts";
 import { LayerSpec } from "../../src/schema/mod.ts";
 
-const kit: LowerKit = { tf, batchNormalization, taskAttention };
+const kit: LowerKit = { tf, batchNormalization, conv2d, taskAttention };
 
 /** Attributes (as a graph would write them, parsed by the op's own fields) and input shapes per case. */
 const CASES: [OpName, Record<string, unknown>, Shape[]][] = [

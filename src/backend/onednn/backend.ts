@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { Engine } from "./engine.ts";
+import { BufferPool } from "./pool.ts";
 
 /** The backend name tfjs knows it by. */
 export const ONEDNN = "onednn";
@@ -25,8 +26,19 @@ export interface OnednnKernelArgs {
 /** A kernel implementation on this backend. */
 export type OnednnKernelFunc = (args: OnednnKernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
-/** The cpu backend with a oneDNN engine beside it. */
+/** Bytes the buffer pool may hold: half the system's memory where Deno may ask (`--allow-sys`), else 4 GiB. */
+function poolCapacity(): number {
+  try {
+    return Deno.systemMemoryInfo().total / 2;
+  } catch {
+    return 4 * 2 ** 30;
+  }
+}
+
+/** The cpu backend with a oneDNN engine beside it, and recycled output buffers (see pool.ts). */
 export class OnednnBackend extends MathBackendCPU {
+  readonly pool = new BufferPool(poolCapacity());
+
   constructor(readonly engine: Engine) {
     super();
     // No "install tfjs-node" banner: this backend is the fast native path.
@@ -42,9 +54,54 @@ export class OnednnBackend extends MathBackendCPU {
     return Float32Array.from(values as ArrayLike<number>);
   }
 
+  /** A buffer for a kernel's output, recycled where possible: set `zero` unless every value is written. */
+  alloc(n: number, zero = false): Float32Array {
+    return this.pool.take(n, zero);
+  }
+
+  /** Gives back a scratch buffer from {@link alloc} that did not become a tensor. */
+  recycle(values: Float32Array): void {
+    this.pool.recycle(values);
+  }
+
   /** A new float32 tensor holding `values` (ownership passes to the backend). */
   output(shape: number[], values: Float32Array): tf.TensorInfo {
     return this.makeTensorInfo(shape, "float32", values);
+  }
+
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    this.pool.retain(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(
+    dataId: tf.DataId,
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): void {
+    const old = this.data.get(dataId)?.values;
+    this.pool.retain(values);
+    super.move(dataId, values, shape, dtype, refCount);
+    this.pool.release(old);
+  }
+
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const disposed = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) this.pool.release(values);
+    return disposed;
+  }
+
+  // Reads from outside get copies of pooled buffers: the buffer is reused once the tensor is disposed.
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    return this.pool.isPooled(values) ? (values as Float32Array).slice() : values;
+  }
+
+  override read(dataId: tf.DataId): Promise<tf.backend_util.BackendValues> {
+    return Promise.resolve(this.readSync(dataId));
   }
 }
 
@@ -54,7 +111,7 @@ export class OnednnBackend extends MathBackendCPU {
  */
 export const MIN_PARALLEL_ELEMENTS = 16384;
 
-/** A float32 array for a kernel's output; off the V8 heap whatever its size (oneDNN keeps its address). */
+/** A float32 array for scratch data that is not a tensor's; off the V8 heap whatever its size. */
 export function allocate(n: number): Float32Array {
   return new Float32Array(new ArrayBuffer(Math.max(4, n * 4)), 0, n);
 }

@@ -12,6 +12,8 @@ import {
   backendHasKernel,
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  CONV2D_BIAS,
+  type Conv2DBiasAttrs,
   RELU_GRAD,
 } from "../../layers/fused_kernels.ts";
 
@@ -23,6 +25,31 @@ function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: tf.Na
 
 /** Registers the gradients once per process (idempotent). */
 export function registerFusedGradients(): void {
+  if (!tf.getGradient(CONV2D_BIAS)) {
+    tf.registerGradient({
+      kernelName: CONV2D_BIAS,
+      inputsToSave: ["x", "filter"],
+      // Lazy: tfjs calls only the thunks of inputs on the path to the variables.
+      gradFunc: (dy, saved, attrs) => {
+        const [x, filter] = saved;
+        const { strides, pad } = attrs as unknown as Conv2DBiasAttrs;
+        const conv = { strides, pad, dataFormat: "NHWC" };
+        return {
+          x: () =>
+            runKernel(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, {
+              ...conv,
+              inputShape: x.shape,
+            }) as tf.Tensor,
+          filter: () =>
+            runKernel(tf.Conv2DBackpropFilter, { x, dy: dy as tf.Tensor }, {
+              ...conv,
+              filterShape: filter.shape,
+            }) as tf.Tensor,
+          bias: () => tf.sum(dy as tf.Tensor, [0, 1, 2]),
+        };
+      },
+    });
+  }
   const stockRelu = tf.getGradient(tf.Relu) as tf.GradConfig & { [MARK]?: true };
   if (stockRelu && !stockRelu[MARK]) {
     tf.registerGradient({

@@ -9,13 +9,20 @@ import {
   ADAM_UPDATE,
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  CONV2D_BIAS,
   RELU_GRAD,
 } from "../../layers/fused_kernels.ts";
 import { ONEDNN, type OnednnKernelFunc } from "./backend.ts";
 import { registerFusedGradients } from "./gradients.ts";
 import { adamUpdate } from "./kernels/adam.ts";
 import { batchNormTraining, batchNormTrainingGrad, fusedBatchNorm } from "./kernels/batch_norm.ts";
-import { conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedConv2D } from "./kernels/conv2d.ts";
+import {
+  conv2D,
+  conv2DBackpropFilter,
+  conv2DBackpropInput,
+  conv2DBias,
+  fusedConv2D,
+} from "./kernels/conv2d.ts";
 import { add, multiply, realDiv, sub } from "./kernels/binary.ts";
 import { reluGrad, UNARY_KERNELS } from "./kernels/elementwise.ts";
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from "./kernels/pool.ts";
@@ -29,6 +36,7 @@ export const ONEDNN_KERNELS: Readonly<Record<string, OnednnKernelFunc>> = {
   ...UNARY_KERNELS,
   [tf.Conv2D]: conv2D,
   [tf.FusedConv2D]: fusedConv2D,
+  [CONV2D_BIAS]: conv2DBias,
   [tf.Conv2DBackpropInput]: conv2DBackpropInput,
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
   [BATCH_NORM_TRAINING]: batchNormTraining,

@@ -7,7 +7,7 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import type { AdamUpdateAttrs } from "../../../layers/fused_kernels.ts";
-import { allocate, type OnednnKernelArgs } from "../backend.ts";
+import { type OnednnKernelArgs } from "../backend.ts";
 
 const f = Math.fround;
 
@@ -17,7 +17,7 @@ export function adamUpdate({ inputs, backend, attrs }: OnednnKernelArgs): tf.Ten
   const a = attrs as unknown as AdamUpdateAttrs;
   const [w0, g0, m0, v0] = [value, gradient, m, v].map((t) => backend.f32(t));
   const n = w0.length;
-  const w1 = allocate(n), m1 = allocate(n), v1 = allocate(n);
+  const w1 = backend.alloc(n), m1 = backend.alloc(n), v1 = backend.alloc(n);
   // The scalars as tfjs makes them: float32 tensors of the JavaScript numbers.
   const b1 = f(a.beta1), c1 = f(1 - a.beta1), b2 = f(a.beta2), c2 = f(1 - a.beta2);
   const d1 = f(a.oneMinusAccBeta1), d2 = f(a.oneMinusAccBeta2), eps = f(a.epsilon), step = f(-a.learningRate);

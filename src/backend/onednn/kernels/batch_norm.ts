@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { ARG, BN_FLAG, PROP, SIZE, TAG } from "../abi.ts";
-import { allFloat32, allocate, cpuKernel, type OnednnKernelArgs } from "../backend.ts";
+import { allFloat32, cpuKernel, type OnednnKernelArgs } from "../backend.ts";
 import { check, type Engine, type MemoryDesc, type Primitive } from "../engine.ts";
 
 /** The data descriptor of an NHWC (or features-last) tensor, and a key for it. */
@@ -89,8 +89,8 @@ export function batchNormTraining({ inputs, backend, attrs }: OnednnKernelArgs):
   const eps = (attrs as { epsilon: number }).epsilon;
   const engine = backend.engine;
   const { md, key, c } = dataDesc(engine, x.shape);
-  const y = allocate(tf.util.sizeFromShape(x.shape));
-  const mean = allocate(c), variance = allocate(c);
+  const y = backend.alloc(tf.util.sizeFromShape(x.shape));
+  const mean = backend.alloc(c), variance = backend.alloc(c);
   forwardTraining(engine, md, key, c, eps).run([
     [ARG.src, backend.f32(x)],
     [ARG.dst, y],
@@ -108,8 +108,8 @@ export function batchNormTrainingGrad({ inputs, backend, attrs }: OnednnKernelAr
   const eps = (attrs as { epsilon: number }).epsilon;
   const engine = backend.engine;
   const { md, key, c } = dataDesc(engine, x.shape);
-  const dx = allocate(tf.util.sizeFromShape(x.shape));
-  const dScale = allocate(c), dOffset = allocate(c);
+  const dx = backend.alloc(tf.util.sizeFromShape(x.shape));
+  const dScale = backend.alloc(c), dOffset = backend.alloc(c);
   backward(engine, md, key, c, eps).run([
     [ARG.src, backend.f32(x)],
     [ARG.mean, backend.f32(mean)],
@@ -140,7 +140,7 @@ export function fusedBatchNorm({ inputs, backend, attrs }: OnednnKernelArgs): tf
   const eps = (attrs as { varianceEpsilon: number }).varianceEpsilon;
   const engine = backend.engine;
   const { md, key } = dataDesc(engine, x!.shape);
-  const y = allocate(tf.util.sizeFromShape(x!.shape));
+  const y = backend.alloc(tf.util.sizeFromShape(x!.shape));
   inference(engine, md, key, c, eps).run([
     [ARG.src, backend.f32(x!)],
     [ARG.dst, y],

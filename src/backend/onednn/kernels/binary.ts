@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { ALG, ARG, SIZE, TAG } from "../abi.ts";
-import { allFloat32, allocate, cpuKernel, MIN_PARALLEL_ELEMENTS, type OnednnKernelArgs } from "../backend.ts";
+import { allFloat32, cpuKernel, MIN_PARALLEL_ELEMENTS, type OnednnKernelArgs } from "../backend.ts";
 import { check, type Engine, type Primitive } from "../engine.ts";
 import { eltwiseForward } from "./elementwise.ts";
 
@@ -58,13 +58,13 @@ function binaryKernel(name: string, alg: number, commutative: boolean) {
           return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
         }
         const [eltAlg, alpha, beta] = SCALAR_FIRST[name](backend.f32(a)[0]);
-        const y = allocate(n);
+        const y = backend.alloc(n);
         eltwiseForward(backend.engine, eltAlg, n, alpha, beta).run([[ARG.src, backend.f32(b)], [ARG.dst, y]]);
         return backend.output(out, y);
       }
       [first, second, secondShape] = [b, a, pa];
     }
-    const y = allocate(n);
+    const y = backend.alloc(n);
     binary(backend.engine, alg, full, secondShape).run([
       [ARG.src, backend.f32(first)],
       [ARG.src1, backend.f32(second)],

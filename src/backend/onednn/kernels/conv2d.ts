@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { ALG, ARG, PROP, QUERY, SIZE, TAG } from "../abi.ts";
-import { allFloat32, allocate, cpuKernel, type OnednnBackend, type OnednnKernelArgs } from "../backend.ts";
+import { allFloat32, cpuKernel, type OnednnBackend, type OnednnKernelArgs } from "../backend.ts";
 import { check, dims, type Engine, type MemoryDesc, type Primitive } from "../engine.ts";
 import { reorderedWeights, reorderInto } from "./weights.ts";
 
@@ -176,7 +176,7 @@ function runForward(
     g.weightsUser,
     p.query(QUERY.weightsMd),
   );
-  const y = allocate(tf.util.sizeFromShape(info.outShape));
+  const y = backend.alloc(tf.util.sizeFromShape(info.outShape));
   const args: [number, Float32Array][] = [[ARG.src, backend.f32(x)], [ARG.weights, w], [ARG.dst, y]];
   if (bias) args.push([ARG.bias, backend.f32(bias)]);
   p.run(args);
@@ -209,6 +209,13 @@ export function fusedConv2D({ inputs, backend, attrs }: OnednnKernelArgs): tf.Te
   return runForward(backend, x!, filter!, bias, info);
 }
 
+/** ProjectConv2DBias: `{x, filter, bias?}`, attrs `strides`, `pad` (see src/layers/fused_kernels.ts). */
+export function conv2DBias({ inputs, backend, attrs }: OnednnKernelArgs): tf.TensorInfo {
+  const { x, filter, bias } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const info = convInfo(x!.shape, filter!.shape, attrs as unknown as ConvAttrs)!;
+  return runForward(backend, x!, filter!, bias, info);
+}
+
 const cpuBackpropInput = cpuKernel(tf.Conv2DBackpropInput);
 const cpuBackpropFilter = cpuKernel(tf.Conv2DBackpropFilter);
 
@@ -230,7 +237,7 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: OnednnKernelArgs
     g.weightsUser,
     p.query(QUERY.weightsMd),
   );
-  const dx = allocate(tf.util.sizeFromShape(info.inShape));
+  const dx = backend.alloc(tf.util.sizeFromShape(info.inShape));
   p.run([[ARG.diffSrc, dx], [ARG.weights, w], [ARG.diffDst, backend.f32(dy)]]);
   return backend.output(info.inShape, dx);
 }
@@ -245,9 +252,10 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: OnednnKernelArg
   const g = geometry(engine, info);
   const p = backwardWeights(engine, g);
   const chosen = p.query(QUERY.diffWeightsMd);
-  const dwBlocked = allocate(p.bytes(chosen) / 4);
+  const dwBlocked = backend.alloc(p.bytes(chosen) / 4);
   p.run([[ARG.src, backend.f32(x)], [ARG.diffWeights, dwBlocked], [ARG.diffDst, backend.f32(dy)]]);
-  const dw = allocate(tf.util.sizeFromShape(a.filterShape));
+  const dw = backend.alloc(tf.util.sizeFromShape(a.filterShape));
   reorderInto(engine, `dw:${g.key}`, chosen, g.weightsUser, dwBlocked, dw);
+  backend.recycle(dwBlocked);
   return backend.output(a.filterShape, dw);
 }

@@ -8,7 +8,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { ALG, ARG, PROP, SIZE, TAG } from "../abi.ts";
 import {
-  allocate,
   cpuKernel,
   MIN_PARALLEL_ELEMENTS,
   type OnednnKernelArgs,
@@ -51,7 +50,7 @@ function unary(name: string, alg: number): OnednnKernelFunc {
     if (x.dtype !== "float32" || n < MIN_PARALLEL_ELEMENTS) {
       return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
     }
-    const y = allocate(n);
+    const y = backend.alloc(n);
     eltwiseForward(backend.engine, alg, n).run([[ARG.src, backend.f32(x)], [ARG.dst, y]]);
     return backend.output(x.shape, y);
   };
@@ -73,7 +72,7 @@ export const UNARY_KERNELS: Readonly<Record<string, OnednnKernelFunc>> = {
 export function reluGrad({ inputs, backend }: OnednnKernelArgs): tf.TensorInfo {
   const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
   const n = tf.util.sizeFromShape(x.shape);
-  const dx = allocate(n);
+  const dx = backend.alloc(n);
   const [g, v] = [backend.f32(dy), backend.f32(x)];
   if (n < MIN_PARALLEL_ELEMENTS) {
     for (let i = 0; i < n; i++) dx[i] = v[i] > 0 ? g[i] : 0;

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { ARG, SIZE, TAG } from "../abi.ts";
-import { allFloat32, allocate, cpuKernel, type OnednnKernelArgs } from "../backend.ts";
+import { allFloat32, cpuKernel, type OnednnKernelArgs } from "../backend.ts";
 import { check, type Engine, type Primitive } from "../engine.ts";
 
 function matmul(
@@ -48,7 +48,7 @@ export function batchMatMul({ inputs, backend, attrs }: OnednnKernelArgs): tf.Te
   if (outShape.length === 2 && batch !== 1) {
     return cpuBatchMatMul({ inputs, backend, attrs }) as tf.TensorInfo;
   }
-  const y = allocate(batch * m * n);
+  const y = backend.alloc(batch * m * n, k === 0);
   if (y.length > 0 && k > 0) {
     matmul(backend.engine, [na, m, k], [nb, k, n], [batch, m, n], transposeA, transposeB).run([
       [ARG.src, backend.f32(a)],

@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { ALG, ARG, PROP, QUERY, SIZE, TAG } from "../abi.ts";
-import { allFloat32, allocate, cpuKernel, type OnednnKernelArgs } from "../backend.ts";
+import { allFloat32, cpuKernel, type OnednnKernelArgs } from "../backend.ts";
 import { check, dims, type Engine, type MemoryDesc, type Primitive } from "../engine.ts";
 
 type PoolInfo = tf.backend_util.Conv2DInfo;
@@ -126,7 +126,7 @@ function poolForward(kind: Kind, fallback: ReturnType<typeof cpuKernel>) {
     const info = x.dtype === "float32" ? poolInfo(x.shape, attrs as unknown as PoolAttrs) : undefined;
     if (!info) return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
     const g = geometry(backend.engine, info);
-    const y = allocate(tf.util.sizeFromShape(info.outShape));
+    const y = backend.alloc(tf.util.sizeFromShape(info.outShape));
     forward(backend.engine, g, kind, false).run([[ARG.src, backend.f32(x)], [ARG.dst, y]]);
     return backend.output(info.outShape, y);
   };
@@ -149,11 +149,10 @@ export function maxPoolGrad({ inputs, backend, attrs }: OnednnKernelArgs): tf.Te
   const g = geometry(engine, info);
   const fwd = forward(engine, g, "max", true);
   const ws = new Uint8Array(fwd.bytes(fwd.query(QUERY.workspaceMd)));
-  fwd.run([[ARG.src, backend.f32(input)], [ARG.dst, allocate(tf.util.sizeFromShape(info.outShape))], [
-    ARG.workspace,
-    ws,
-  ]]);
-  const dx = allocate(tf.util.sizeFromShape(input.shape));
+  const y = backend.alloc(tf.util.sizeFromShape(info.outShape)); // scratch: only the workspace is used
+  fwd.run([[ARG.src, backend.f32(input)], [ARG.dst, y], [ARG.workspace, ws]]);
+  backend.recycle(y);
+  const dx = backend.alloc(tf.util.sizeFromShape(input.shape));
   backward(engine, g, "max").run([[ARG.diffDst, backend.f32(dy)], [ARG.diffSrc, dx], [ARG.workspace, ws]]);
   return backend.output(input.shape, dx);
 }
@@ -164,7 +163,7 @@ export function avgPoolGrad({ inputs, backend, attrs }: OnednnKernelArgs): tf.Te
   const info = allFloat32(dy, input) ? poolInfo(input.shape, attrs as unknown as PoolAttrs) : undefined;
   if (!info) return cpuAvgPoolGrad({ inputs, backend, attrs }) as tf.TensorInfo;
   const g = geometry(backend.engine, info);
-  const dx = allocate(tf.util.sizeFromShape(input.shape));
+  const dx = backend.alloc(tf.util.sizeFromShape(input.shape));
   backward(backend.engine, g, "avg").run([[ARG.diffDst, backend.f32(dy)], [ARG.diffSrc, dx]]);
   return backend.output(input.shape, dx);
 }

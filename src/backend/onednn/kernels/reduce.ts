@@ -8,7 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { allocate, cpuKernel, type OnednnKernelArgs, type OnednnKernelFunc } from "../backend.ts";
+import { cpuKernel, type OnednnKernelArgs, type OnednnKernelFunc } from "../backend.ts";
 
 /** `shape` as [outer, reduced, inner] when `axes` are one contiguous run, else undefined. */
 export function reductionRun(
@@ -51,7 +51,7 @@ function reduceKernel(name: string, mean: boolean): OnednnKernelFunc {
     const run = x.dtype === "float32" ? reductionRun(x.shape, axes) : undefined;
     if (!run) return fallback({ inputs, backend, attrs }) as tf.TensorInfo;
     const acc = sumRun(backend.f32(x), run);
-    const y = allocate(acc.length);
+    const y = backend.alloc(acc.length);
     // As tfjs' cpu Mean: the float32 sum, then divided by the count.
     for (let i = 0; i < acc.length; i++) y[i] = mean ? Math.fround(acc[i]) / run[1] : acc[i];
     const shape = keepDims

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { allocate, cpuKernel, type OnednnKernelArgs } from "../backend.ts";
+import { cpuKernel, type OnednnKernelArgs } from "../backend.ts";
 
 /** Strides (elements) of a row-major shape. */
 function stridesOf(shape: readonly number[]): number[] {
@@ -60,7 +60,7 @@ export function slice({ inputs, backend, attrs }: OnednnKernelArgs): tf.TensorIn
   const a = attrs as { begin: number | number[]; size: number | number[] };
   const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, a.begin, a.size);
   tf.slice_util.assertParamsValid(x as tf.Tensor, begin, size);
-  const y = allocate(tf.util.sizeFromShape(size));
+  const y = backend.alloc(tf.util.sizeFromShape(size));
   copyBox(backend.f32(x), x.shape, begin, y, size, size.map(() => 0), size);
   return backend.output(size, y);
 }
@@ -78,8 +78,8 @@ export function padV2({ inputs, backend, attrs }: OnednnKernelArgs): tf.TensorIn
     constantValue: number;
   };
   const shape = x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]);
-  const y = allocate(tf.util.sizeFromShape(shape));
-  if (constantValue !== 0) y.fill(constantValue);
+  const y = backend.alloc(tf.util.sizeFromShape(shape));
+  y.fill(constantValue); // the border (a recycled buffer holds old values)
   copyBox(backend.f32(x), x.shape, x.shape.map(() => 0), y, shape, paddings.map((p) => p[0]), x.shape);
   return backend.output(shape, y);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { allocate, cpuKernel, type OnednnKernelArgs } from "../backend.ts";
+import { cpuKernel, type OnednnKernelArgs } from "../backend.ts";
 
 const cpuUnpack = cpuKernel(tf.Unpack);
 
@@ -21,7 +21,7 @@ export function unpack({ inputs, backend, attrs }: OnednnKernelArgs): tf.TensorI
   const shape = value.shape.filter((_, i) => i !== axis);
   const x = backend.f32(value);
   return Array.from({ length: count }, (_, k) => {
-    const y = allocate(outer * inner);
+    const y = backend.alloc(outer * inner);
     for (let o = 0; o < outer; o++) {
       const from = (o * count + k) * inner;
       y.set(x.subarray(from, from + inner), o * inner);
