@@ -21,17 +21,22 @@ export type {
   HeadBinding,
   HeadRequest,
   ImageSet,
+  ImageSource,
   LoadOptions,
   LoadProgress,
   OpenOptions,
   Preprocess,
   Problem,
   Split,
+  SplitImages,
+  StreamedImageSet,
 } from "./types.ts";
 export { SPLITS } from "./types.ts";
 export { openDataset } from "./open.ts";
-export { loadImages } from "./images.ts";
-export { batchCount, batches, epochOrder, toUnitFloats } from "./batches.ts";
+export { loadImages, openImages } from "./images.ts";
+export { batchCount, batches, epochOrder, rowBytesSync, toUnitFloats } from "./batches.ts";
+export { BatchFeed, type FeedOptions } from "./feed.ts";
+export { DataMemory, DEFAULT_DATA_MEMORY, formatBytes, parseByteSize } from "./memory.ts";
 export { prefetch } from "./prefetch.ts";
 export { DEFAULT_ATTRIBUTES } from "./heads.ts";
 export { splitCounts } from "./validate.ts";
