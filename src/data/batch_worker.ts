@@ -13,13 +13,15 @@ import { memoryRows, PixelFile, type RowBytes } from "./pixel_file.ts";
 
 let source: FeedSource | undefined;
 let file: PixelFile | undefined;
+/** Read buffers of finished batches, reused (fresh large buffers cost page faults on every batch). */
+const staging: Uint8Array[] = [];
 
 function rowBytes(rows: Int32Array): RowBytes | Promise<RowBytes> {
   if (!source) throw new Error("batch worker: no source");
   const px = source.size * source.size * 3;
   if (source.kind === "memory") return memoryRows(source.pixels, px, rows);
   file ??= PixelFile.open(source.path, px, source.count, source.handles);
-  return file.read(rows);
+  return file.read(rows, staging.pop());
 }
 
 self.onmessage = async (e: MessageEvent<FeedRequest>) => {
@@ -37,8 +39,10 @@ self.onmessage = async (e: MessageEvent<FeedRequest>) => {
   try {
     const { job } = m;
     const src = await rowBytes(job.rows);
-    const x = new Float32Array(job.rows.length * job.size * job.size * 3);
+    const floats = job.rows.length * job.size * job.size * 3;
+    const x = job.out?.length === floats ? job.out : new Float32Array(floats);
     assemblePixels(src, job.size, job, job.first, x);
+    if (source?.kind === "file") staging.push(src.bytes);
     reply = { id: m.id, x };
     self.postMessage(reply, [x.buffer]);
   } catch (err) {

@@ -56,7 +56,8 @@ class LocalAssembler implements Assembler {
   }
   async assemble(job: FeedJob): Promise<Float32Array> {
     const src = await this.#file.read(job.rows);
-    const x = new Float32Array(job.rows.length * job.size * job.size * 3);
+    const floats = job.rows.length * job.size * job.size * 3;
+    const x = job.out?.length === floats ? job.out : new Float32Array(floats);
     assemblePixels(src, job.size, job, job.first, x);
     return x;
   }
@@ -90,7 +91,7 @@ class WorkerAssembler implements Assembler {
     const worker = this.#workers[id % this.#workers.length];
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      worker.postMessage({ type: "job", id, job } satisfies FeedRequest);
+      worker.postMessage({ type: "job", id, job } satisfies FeedRequest, job.out ? [job.out.buffer] : []);
     });
   }
 
@@ -131,6 +132,8 @@ class WorkerAssembler implements Assembler {
  */
 export class BatchFeed {
   #assembler?: Assembler;
+  /** Float buffers of batches the caller is done with (see {@link recycle}). */
+  #spare: Float32Array<ArrayBuffer>[] = [];
   #workers: number | "auto";
   #readAhead: number;
 
@@ -167,7 +170,10 @@ export class BatchFeed {
     const request = () => {
       const index = next++;
       const rows = batchRows(order, o.batchSize, index);
+      const floats = rows.length * set.size * set.size * 3;
+      const spare = this.#spare.findIndex((s) => s.length === floats);
       const x = assembler.assemble({
+        out: spare >= 0 ? this.#spare.splice(spare, 1)[0] : undefined,
         rows,
         first: index * o.batchSize,
         size: set.size,
@@ -192,6 +198,19 @@ export class BatchFeed {
         labels: batchLabels(set, rows),
         rows,
       };
+    }
+  }
+
+  /**
+   * Hands back a batch's floats for a later batch to be written into, saving the allocation (and page
+   * faults) of a new buffer. Only once nothing reads `b.x` any more: after the step, whose tensors
+   * are disposed. Batches made on the calling thread (small, in memory) are not recycled.
+   */
+  recycle(b: Batch): void {
+    const x = b.x;
+    const usable = x.length > 0 && x.buffer instanceof ArrayBuffer && !this.#spare.includes(x as never);
+    if (this.#assembler && this.#spare.length < 4 && usable) {
+      this.#spare.push(x as Float32Array<ArrayBuffer>);
     }
   }
 

@@ -18,6 +18,8 @@ export interface FeedJob {
   seed: number;
   epoch: number;
   augment?: Augment;
+  /** A buffer of the batch's float size to write into (a recycled one, transferred), else a new one. */
+  out?: Float32Array<ArrayBuffer>;
 }
 
 /** Main thread → worker. */
@@ -28,5 +30,5 @@ export type FeedRequest =
 
 /** Worker → main thread: the batch's floats, or why not (a UserError's parts, or a message). */
 export type FeedReply =
-  | { id: number; x: Float32Array }
+  | { id: number; x: Float32Array<ArrayBuffer> }
   | { id: number; error: { where: string; detail: string } | { message: string } };

@@ -2,6 +2,7 @@ import { UserError } from "../util/errors.ts";
 import { type CacheEntry, cacheKey, cachePaths, findCache } from "./cache.ts";
 import { buildCache } from "./cache_build.ts";
 import type { DataMemory } from "./memory.ts";
+import { readPixelsShared } from "./pixel_file.ts";
 import { throwIfProblems } from "./problems.ts";
 import type {
   DatasetIndex,
@@ -57,22 +58,6 @@ async function ensureCache(
   };
 }
 
-/** Reads a whole pixel file into memory shared with batch workers (a SharedArrayBuffer). */
-async function readShared(path: string, bytes: number): Promise<Uint8Array> {
-  const pixels = new Uint8Array(new SharedArrayBuffer(bytes));
-  const file = await Deno.open(path, { read: true });
-  try {
-    for (let at = 0; at < bytes;) {
-      const n = await file.read(pixels.subarray(at, Math.min(bytes, at + (64 << 20))));
-      if (n === null) throw new UserError(path, "the image cache is shorter than its header says; delete it");
-      at += n;
-    }
-  } finally {
-    file.close();
-  }
-  return pixels;
-}
-
 /**
  * Decodes, crops (to the box, with `crop: "box"`) and resizes the images of one split to
  * `size×size×3` uint8 and holds them in memory, using an on-disk cache keyed by the source files
@@ -89,7 +74,7 @@ export async function loadImages(
   opts: LoadOptions,
 ): Promise<ImageSet> {
   const { entry, images } = await ensureCache(ds, split, pre, opts);
-  const pixels = await readShared(entry.pixelFile, images.count * pre.size * pre.size * 3);
+  const pixels = await readPixelsShared(entry.pixelFile, images.count * pre.size * pre.size * 3);
   return { ...images, pixels };
 }
 
@@ -106,7 +91,7 @@ export async function openImages(
 ): Promise<ImageSource> {
   const { entry, images } = await ensureCache(ds, split, pre, opts);
   const bytes = images.count * pre.size * pre.size * 3;
-  if (opts.memory.hold(bytes)) return { ...images, pixels: await readShared(entry.pixelFile, bytes) };
+  if (opts.memory.hold(bytes)) return { ...images, pixels: await readPixelsShared(entry.pixelFile, bytes) };
   const streamed: StreamedImageSet = {
     ...images,
     pixelFile: entry.pixelFile,

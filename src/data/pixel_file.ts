@@ -116,10 +116,13 @@ export class PixelFile {
     return { bytes, offsets: plan.offsets };
   }
 
-  /** Reads `rows` (any order) with up to `handles` reads in flight; other calls may overlap. */
-  async read(rows: Int32Array): Promise<RowBytes> {
+  /**
+   * Reads `rows` (any order) with up to `handles` reads in flight; other calls may overlap. The bytes
+   * go into `into` when it is large enough (a buffer the caller reuses), else into a new buffer.
+   */
+  async read(rows: Int32Array, into?: Uint8Array): Promise<RowBytes> {
     const plan = planReads(rows, this.rowBytes, this.count);
-    const bytes = new Uint8Array(plan.bytes);
+    const bytes = into && into.length >= plan.bytes ? into : new Uint8Array(plan.bytes);
     await Promise.all(plan.spans.map(async (s) => {
       const h = await this.#acquire();
       try {
@@ -165,4 +168,20 @@ export class PixelFile {
     if (next) next(h);
     else this.#free.push(h);
   }
+}
+
+/** Reads a whole pixel file into memory shared with batch workers (a SharedArrayBuffer). */
+export async function readPixelsShared(path: string, bytes: number): Promise<Uint8Array> {
+  const pixels = new Uint8Array(new SharedArrayBuffer(bytes));
+  const file = await Deno.open(path, { read: true });
+  try {
+    for (let at = 0; at < bytes;) {
+      const n = await file.read(pixels.subarray(at, Math.min(bytes, at + (64 << 20))));
+      if (n === null) throw new UserError(path, "the image cache is shorter than its header says; delete it");
+      at += n;
+    }
+  } finally {
+    file.close();
+  }
+  return pixels;
 }

@@ -133,6 +133,7 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult>
         cfg.microBatch,
         deriveSeed(cfg.seed, epoch, b.index),
       );
+      feed.recycle(b); // the step's tensors are gone: the next batch may be written into b.x
       if (!r.finite) {
         progress.log(`non-finite loss per head: ${names.map((n, i) => `${n} ${r.lossSums[i]}`).join(", ")}`);
         throw new NonFiniteLossError(o.runDir, epoch, state.step, ctx.lastCheckpoint);

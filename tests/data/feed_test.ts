@@ -44,9 +44,13 @@ async function streamed(set: ImageSet, dir: string): Promise<StreamedImageSet> {
   return { ...rest, pixelFile, readAhead: 1 << 20 };
 }
 
-async function collect(feed: BatchFeed, o: BatchOptions): Promise<Batch[]> {
+/** The batches of an epoch; with `recycle`, each batch's buffer is handed back after a copy is kept. */
+async function collect(feed: BatchFeed, o: BatchOptions, recycle = false): Promise<Batch[]> {
   const out: Batch[] = [];
-  for await (const b of feed.epoch(o)) out.push(b);
+  for await (const b of feed.epoch(o)) {
+    out.push(recycle ? { ...b, x: b.x.slice() } : b);
+    if (recycle) feed.recycle(b);
+  }
   return out;
 }
 
@@ -67,8 +71,13 @@ Deno.test("feed: workers and a streamed set give batches() bit for bit, resumed 
           const kind = `${"pixels" in set ? "memory" : "file"}, ${workers} workers`;
           assert.deepEqual(await collect(feed, O), want, kind);
           assert.deepEqual(await collect(feed, { ...O, startBatch: 4 }), want.slice(4), `${kind}, resumed`);
-          const other = await collect(feed, { ...O, epoch: 3 });
-          assert.deepEqual(other, [...batches(mem, { ...O, epoch: 3 })], `${kind}, next epoch`);
+          const other = await collect(feed, { ...O, epoch: 3 }, true);
+          assert.deepEqual(
+            other,
+            [...batches(mem, { ...O, epoch: 3 })],
+            `${kind}, next epoch, buffers recycled`,
+          );
+          assert.deepEqual(await collect(feed, O, true), want, `${kind}, recycled buffers again`);
         } finally {
           feed.close();
         }
