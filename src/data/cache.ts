@@ -115,7 +115,7 @@ export async function writeCacheHeader(
   const mine = header.data.replace(/\.u8$/, "");
   for await (const e of Deno.readDir(paths.dir)) {
     if (!e.name.startsWith(`${paths.stem}-`) || e.name.startsWith(`${mine}.`)) continue;
-    if (/\.(u8|u8\.part|build\.jsonl)$/.test(e.name)) {
+    if (/\.(u8|u8\.part|u8\.tmp-\d+|build\.jsonl)$/.test(e.name)) {
       await Deno.remove(join(paths.dir, e.name)).catch(() => {});
     }
   }

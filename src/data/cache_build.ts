@@ -115,7 +115,8 @@ export async function buildCache(
   await Deno.mkdir(paths.dir, { recursive: true });
   const lock = await Deno.open(journalPath, { read: true, write: true, create: true });
   try {
-    await lock.lock(true);
+    // Where the file system cannot lock (some network mounts), build unguarded, as before locks existed.
+    await lock.lock(true).catch(() => {});
     // Another process may have finished the entry while this one waited for the lock.
     const built = opts.refresh ? undefined : await findCache(paths.header, key, rowBytes);
     if (built) {
