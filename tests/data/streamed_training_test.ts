@@ -6,48 +6,32 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type * as tf from "@tensorflow/tfjs";
 import { evaluateRun } from "../../src/eval/evaluate_run.ts";
-import { type EpochRecord, readMetrics } from "../../src/run/mod.ts";
+import { readMetrics } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { loadRunData, type NewRunOptions, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
-import { fixtureData, memorySink, tempRuns, TINY_ATTENTION, wasmBackend } from "../train/helpers.ts";
-
-const stable = ({ seconds: _s, valSeconds: _v, imagesPerSecond: _i, ...rest }: EpochRecord) => rest;
-
-function weightsOf(model: tf.LayersModel): Map<string, Float32Array> {
-  return new Map(model.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));
-}
-
-async function options(runsDir: string): Promise<NewRunOptions> {
-  return {
-    graph: TINY_ATTENTION,
-    data: await fixtureData(),
-    runsDir,
-    runId: "r",
-    overrides: { epochs: 2, batchSize: 16, optimizer: { lr: 2e-3 } },
-    microBatch: 8,
-    seed: 11,
-    checkpointEvery: 3,
-    backend: "wasm",
-    skipBad: false,
-    command: ["test"],
-  };
-}
+import { loadRunData, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
+import {
+  memorySink,
+  stableRecord as stable,
+  tempRuns,
+  tinyAttentionRun,
+  wasmBackend,
+  weightsOf,
+} from "../train/helpers.ts";
 
 Deno.test("a split larger than the data memory trains and evaluates exactly as in memory", async () => {
   await wasmBackend();
   const cache = join(await tempRuns(), ".cache");
   const quiet = { sink: memorySink(), curves: false };
 
-  const inMemory = await prepareNewRun(await options(await tempRuns()));
+  const inMemory = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
   const resident = await loadRunData(inMemory.config, cache);
   assert.ok("pixels" in resident.train && "pixels" in resident.val);
   await runTraining({ ...inMemory, ...resident, ...quiet });
 
   // 1 KiB of data memory: both splits (64 and 8 images of 32×32×3 bytes) stay in their cache files.
   const lines: string[] = [];
-  const streamedRun = await prepareNewRun(await options(await tempRuns()));
+  const streamedRun = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
   const streamed = await loadRunData(streamedRun.config, cache, (l) => lines.push(l), undefined, 1024);
   assert.ok("pixelFile" in streamed.train && "pixelFile" in streamed.val);
   assert.ok(
@@ -57,7 +41,7 @@ Deno.test("a split larger than the data memory trains and evaluates exactly as i
   await runTraining({ ...streamedRun, ...streamed, ...quiet, feed: { workers: 1 } });
 
   const a = await readMetrics(inMemory.runDir);
-  assert.equal(a.length, 2);
+  assert.equal(a.length, 3);
   assert.deepEqual((await readMetrics(streamedRun.runDir)).map(stable), a.map(stable));
   const wa = weightsOf(inMemory.model);
   for (const [name, v] of weightsOf(streamedRun.model)) assert.deepEqual(v, wa.get(name), `weight ${name}`);
@@ -67,7 +51,7 @@ Deno.test("a split larger than the data memory trains and evaluates exactly as i
   assert.deepEqual(evalB.result, evalA.result);
 
   // Streamed, stopped after 5 steps (as if killed), resumed with batches made on the training thread.
-  const killed = await prepareNewRun(await options(await tempRuns()));
+  const killed = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
   const stopped = await runTraining({ ...killed, ...streamed, ...quiet, stopAfterSteps: 5 });
   assert.equal(stopped.status, "stopped");
   const resumed = await prepareResume(killed.runDir);
