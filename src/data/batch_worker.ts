@@ -2,8 +2,9 @@
 /// <reference lib="deno.worker" />
 /**
  * A batch worker: reads a batch's images (from pixels shared with the training thread, or from the
- * cache file) and writes them, augmented, as floats into a new buffer that it hands back (transferred,
- * not copied). Started by `BatchFeed`; the protocol is in feed_protocol.ts.
+ * cache file) and writes them, augmented, as floats into a buffer (a recycled one when the feed sends
+ * one) that it hands back, transferred, not copied. Started by `BatchFeed`; the protocol is in
+ * feed_protocol.ts.
  *
  * @module
  */
@@ -28,11 +29,6 @@ self.onmessage = async (e: MessageEvent<FeedRequest>) => {
   const m = e.data;
   if (m.type === "source") {
     source = m.source;
-    return;
-  }
-  if (m.type === "close") {
-    file?.close();
-    self.close();
     return;
   }
   let reply: FeedReply;

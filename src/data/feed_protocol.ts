@@ -22,11 +22,10 @@ export interface FeedJob {
   out?: Float32Array<ArrayBuffer>;
 }
 
-/** Main thread → worker. */
+/** Main thread → worker (a worker is stopped with `terminate()`, which also closes its files). */
 export type FeedRequest =
   | { type: "source"; source: FeedSource }
-  | { type: "job"; id: number; job: FeedJob }
-  | { type: "close" };
+  | { type: "job"; id: number; job: FeedJob };
 
 /** Worker → main thread: the batch's floats, or why not (a UserError's parts, or a message). */
 export type FeedReply =
