@@ -17,6 +17,14 @@ export const COMMON_FLAGS = {
   "input-size": { type: "int", arg: "N", min: 8, max: 4096, help: "square input side" },
   runs: { type: "string", arg: "DIR", default: "runs", help: "where runs go; a run is DIR/<graph>/<id>/" },
   cache: { type: "string", arg: "DIR", default: ".cache/data", help: "decoded-image cache" },
+  "data-memory": {
+    type: "string",
+    arg: "SIZE",
+    default: "2GiB",
+    help:
+      "decoded images held in memory (512MiB, 8GiB, …); larger splits are read from the cache as needed, " +
+      "with the same results",
+  },
   seed: { type: "int", arg: "N", min: 0, max: 2 ** 32 - 1, default: 1, help: "random seed" },
   out: { type: "string", arg: "DIR", help: "where outputs go" },
   "micro-batch": {

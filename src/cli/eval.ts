@@ -8,6 +8,7 @@
 import { BACKEND_FLAGS } from "../backend/names.ts";
 import { accuracies, evaluateRun, type RunEvaluation } from "../eval/evaluate_run.ts";
 import { accuracyTable } from "../eval/table.ts";
+import { parseByteSize } from "../data/memory.ts";
 import { UserError } from "../util/errors.ts";
 import { defineCommand } from "./command.ts";
 import { COMMON_FLAGS } from "./common_flags.ts";
@@ -26,6 +27,7 @@ export const EVAL = defineCommand({
     weights: COMMON_FLAGS.weights,
     "batch-size": { type: "int", arg: "N", default: 32, help: "images per forward pass" },
     cache: COMMON_FLAGS.cache,
+    "data-memory": COMMON_FLAGS["data-memory"],
     json: { ...COMMON_FLAGS.json, help: "print the numbers as JSON instead of a table" },
     ...BACKEND_FLAGS,
   },
@@ -36,6 +38,7 @@ export const EVAL = defineCommand({
     throw new UserError("", `name at least one run directory\nusage: ${EVAL.usage}`);
   }
   const { split, weights } = values;
+  const dataMemory = parseByteSize(values["data-memory"], "--data-memory");
   await backend();
   const rows: RunEvaluation[] = [];
   for (const dir of positionals) {
@@ -46,6 +49,7 @@ export const EVAL = defineCommand({
         weights,
         batchSize: values["batch-size"],
         cacheDir: values.cache,
+        dataMemory,
       }),
     );
   }

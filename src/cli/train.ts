@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ensureSynth } from "../data/mod.ts";
+import { ensureSynth, parseByteSize } from "../data/mod.ts";
 import type { SplitProgress } from "../run/mod.ts";
 import { autoMicroBatch } from "../train/accumulate.ts";
 import { executeRun } from "../train/run.ts";
@@ -36,17 +36,36 @@ async function synthIfMissing(dir: string): Promise<void> {
   console.log(`done in ${formatDuration((performance.now() - t0) / 1000)}`);
 }
 
-/** Decoding progress: a line redrawn in place on a terminal; one line per split otherwise. */
+/**
+ * Decoding progress with images/s and ETA: a line redrawn in place on a terminal; otherwise a line
+ * when a split starts (saying how much an interrupted build had done) and one a minute.
+ */
 function decodeProgress(): SplitProgress {
   const tty = Deno.stdout.isTerminal();
   const enc = new TextEncoder();
-  return (split, done, total, cached) => {
+  const started = new Set<string>();
+  let lastLine = 0;
+  return (split, done, total, cached, info) => {
     if (cached) return;
+    const rate = info?.rate ? `  ${Math.round(info.rate)} images/s` : "";
+    const eta = info?.etaSeconds !== undefined && done < total
+      ? `  ETA ${formatDuration(info.etaSeconds)}`
+      : "";
     if (tty) {
       Deno.stdout.writeSync(
-        enc.encode(`\r\x1b[Kdecoding ${split} images ${done}/${total}${done === total ? "\n" : ""}`),
+        enc.encode(
+          `\r\x1b[Kdecoding ${split} images ${done}/${total}${rate}${eta}${done === total ? "\n" : ""}`,
+        ),
       );
-    } else if (done === 0) console.log(`decoding ${total} ${split} images…`);
+    } else if (!started.has(split)) {
+      started.add(split);
+      lastLine = performance.now();
+      const resumed = info?.resumed ? ` (${info.resumed} already done by an interrupted build)` : "";
+      console.log(`decoding ${total} ${split} images${resumed}…`);
+    } else if (performance.now() - lastLine > 60_000 && done < total) {
+      lastLine = performance.now();
+      console.log(`decoding ${split} images ${done}/${total}${rate}${eta}`);
+    }
   };
 }
 
@@ -64,6 +83,7 @@ export const TRAIN = defineCommand({
   writes: ["runs", ".cache", "data"],
 }, async ({ values, positionals, given, args, backend }) => {
   if (positionals.length > 1) throw new UserError("", `one graph file at most\nusage: ${TRAIN.usage}`);
+  const dataMemory = parseByteSize(values["data-memory"], "--data-memory");
   let run: PreparedRun;
   if (values.resume) {
     const refused = PROTOCOL_FLAGS.filter((f) => given.has(f)).map((f) => "--" + given.get(f));
@@ -124,6 +144,7 @@ export const TRAIN = defineCommand({
     decodeProgress: decodeProgress(),
     curves: values.curves,
     stopAfterSteps: values["stop-after-steps"],
+    dataMemory,
     // A new run whose data cannot be read leaves nothing behind (its folder holds only its config and spec).
     removeOnDataError: !values.resume,
   });

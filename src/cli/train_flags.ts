@@ -76,6 +76,7 @@ export const TRAIN_FLAGS = {
   runs: COMMON_FLAGS.runs,
   "run-id": { type: "string", arg: "ID", defaultText: "date and time", help: "name the run directory" },
   cache: COMMON_FLAGS.cache,
+  "data-memory": COMMON_FLAGS["data-memory"],
   "skip-bad": { type: "boolean", help: "skip unreadable rows and images instead of stopping" },
   curves: { type: "boolean", negatable: true, default: true, help: "draw curves.svg/png after each epoch" },
   "stop-after-steps": {

@@ -9,7 +9,8 @@ export const CACHE_VERSION = 1;
 
 /**
  * The JSON header of a cache entry, `<cacheDir>/<dataset>-<roothash>/<split>-<size>-<crop>-<fit>.json`,
- * next to its pixel file `…-<key16>.u8` (count*size*size*3 bytes, RGB, HWC, in `ids` order).
+ * next to its pixel file `…-<key16>.u8` (count*size*size*3 bytes, RGB, HWC, in `ids` order). While an
+ * entry is being built its pixels are in `…-<key16>.u8.part` and its progress in `…-<key16>.build.jsonl`.
  */
 export interface CacheHeader {
   version: number;
@@ -67,12 +68,21 @@ export async function cacheKey(examples: readonly Example[], pre: Preprocess): P
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Reads a cache entry if its header matches `key` and its pixel file is whole; else undefined. */
-export async function readCache(
+/** A finished cache entry: its header and the path of its pixel file. */
+export interface CacheEntry {
+  header: CacheHeader;
+  pixelFile: string;
+}
+
+/**
+ * The cache entry at `headerPath` if its header matches `key` and its pixel file has the right size;
+ * else undefined. Reads the header only: the pixels stay on disk until asked for.
+ */
+export async function findCache(
   headerPath: string,
   key: string,
   bytesPerImage: number,
-): Promise<{ header: CacheHeader; pixels: Uint8Array } | undefined> {
+): Promise<CacheEntry | undefined> {
   let header: CacheHeader;
   try {
     header = JSON.parse(await Deno.readTextFile(headerPath));
@@ -80,10 +90,11 @@ export async function readCache(
     return undefined;
   }
   if (header.version !== CACHE_VERSION || header.key !== key || !Array.isArray(header.ids)) return undefined;
+  const pixelFile = join(headerPath, "..", header.data);
   try {
-    const pixels = await Deno.readFile(join(headerPath, "..", header.data));
-    return pixels.length === header.count * bytesPerImage && header.ids.length === header.count
-      ? { header, pixels }
+    const size = (await Deno.stat(pixelFile)).size;
+    return size === header.count * bytesPerImage && header.ids.length === header.count
+      ? { header, pixelFile }
       : undefined;
   } catch {
     return undefined;
@@ -91,21 +102,22 @@ export async function readCache(
 }
 
 /**
- * Writes a cache entry: first the pixel file (named by the key), then the header, both atomically;
- * older pixel files of the same stem are removed afterwards.
+ * Completes a cache entry whose pixel file `data` (in the header's folder) is already in place: writes
+ * the header atomically, then removes the files of the same stem that it replaces (older pixel files,
+ * other keys' half-built ones).
  */
-export async function writeCache(
+export async function writeCacheHeader(
   paths: { dir: string; header: string; stem: string },
-  header: Omit<CacheHeader, "data" | "version" | "created">,
-  pixels: Uint8Array,
-): Promise<void> {
-  const data = `${paths.stem}-${header.key.slice(0, 16)}.u8`;
-  await writeFileAtomic(join(paths.dir, data), pixels);
-  const full: CacheHeader = { version: CACHE_VERSION, ...header, data, created: new Date().toISOString() };
+  header: Omit<CacheHeader, "version" | "created">,
+): Promise<CacheHeader> {
+  const full: CacheHeader = { version: CACHE_VERSION, ...header, created: new Date().toISOString() };
   await writeFileAtomic(paths.header, JSON.stringify(full));
+  const mine = header.data.replace(/\.u8$/, "");
   for await (const e of Deno.readDir(paths.dir)) {
-    if (e.name.startsWith(`${paths.stem}-`) && e.name.endsWith(".u8") && e.name !== data) {
+    if (!e.name.startsWith(`${paths.stem}-`) || e.name.startsWith(`${mine}.`)) continue;
+    if (/\.(u8|u8\.part|u8\.tmp-\d+|build\.jsonl)$/.test(e.name)) {
       await Deno.remove(join(paths.dir, e.name)).catch(() => {});
     }
   }
+  return full;
 }

@@ -1,14 +1,68 @@
 import { UserError } from "../util/errors.ts";
-import { cacheKey, cachePaths, readCache, writeCache } from "./cache.ts";
-import { decodeImage } from "./decode.ts";
-import { runPool } from "./pool.ts";
+import { type CacheEntry, cacheKey, cachePaths, findCache } from "./cache.ts";
+import { buildCache } from "./cache_build.ts";
+import type { DataMemory } from "./memory.ts";
+import { readPixelsShared } from "./pixel_file.ts";
 import { throwIfProblems } from "./problems.ts";
-import type { DatasetIndex, Example, ImageSet, LoadOptions, Preprocess, Problem, Split } from "./types.ts";
+import type {
+  DatasetIndex,
+  ImageSet,
+  ImageSource,
+  LoadOptions,
+  Preprocess,
+  Split,
+  SplitImages,
+  StreamedImageSet,
+} from "./types.ts";
+
+/** A split's cache entry, found or built, with what the split's consumers need besides the pixels. */
+async function ensureCache(
+  ds: DatasetIndex,
+  split: Split,
+  pre: Preprocess,
+  opts: LoadOptions,
+): Promise<{ entry: CacheEntry; images: SplitImages }> {
+  if (!Number.isInteger(pre.size) || pre.size < 1) {
+    throw new UserError("size", `must be a positive integer, got ${pre.size}`);
+  }
+  const examples = ds.examples.filter((e) => e.split === split);
+  if (examples.length === 0) {
+    throw new UserError(ds.root, `the ${split} split of dataset '${ds.name}' is empty`);
+  }
+  const rowBytes = pre.size * pre.size * 3;
+  const key = await cacheKey(examples, pre);
+  const paths = cachePaths(opts.cacheDir, ds, split, pre);
+  const found = opts.refresh ? undefined : await findCache(paths.header, key, rowBytes);
+  if (found) {
+    opts.onProgress?.({ done: found.header.count, total: found.header.count, cached: true });
+    throwIfProblems(found.header.problems, ds.skipBad);
+  }
+  const { decoded, ...entry } = found
+    ? { ...found, decoded: 0 }
+    : await buildCache(ds, split, examples, pre, key, opts);
+  const byId = new Map(examples.map((e) => [e.id, e]));
+  const rows = entry.header.ids.map((id) => byId.get(id)!);
+  const labels: Record<string, Int32Array> = {};
+  for (const h of ds.heads) labels[h.head] = Int32Array.from(rows, (e) => e.labels[h.head]);
+  return {
+    entry,
+    images: {
+      size: pre.size,
+      count: rows.length,
+      labels,
+      ids: entry.header.ids,
+      problems: entry.header.problems,
+      decoded,
+      fromCache: decoded === 0,
+    },
+  };
+}
 
 /**
  * Decodes, crops (to the box, with `crop: "box"`) and resizes the images of one split to
- * `size×size×3` uint8, using an on-disk cache keyed by the source files (path, size, mtime)
- * and the preprocessing: a second call decodes nothing (`decoded === 0`, `fromCache`).
+ * `size×size×3` uint8 and holds them in memory, using an on-disk cache keyed by the source files
+ * (path, size, mtime) and the preprocessing: a second call decodes nothing (`decoded === 0`,
+ * `fromCache`). An interrupted build is finished by the next call (see `buildCache`).
  *
  * An empty split is a UserError. An undecodable image is a UserError naming the label file line,
  * unless the dataset was opened with `skipBad` (then it is left out and listed in `problems`).
@@ -19,105 +73,29 @@ export async function loadImages(
   pre: Preprocess,
   opts: LoadOptions,
 ): Promise<ImageSet> {
-  if (!Number.isInteger(pre.size) || pre.size < 1) {
-    throw new UserError("size", `must be a positive integer, got ${pre.size}`);
-  }
-  const examples = ds.examples.filter((e) => e.split === split);
-  if (examples.length === 0) {
-    throw new UserError(ds.root, `the ${split} split of dataset '${ds.name}' is empty`);
-  }
-  const bytesPerImage = pre.size * pre.size * 3;
-  const key = await cacheKey(examples, pre);
-  const paths = cachePaths(opts.cacheDir, ds, split, pre);
-
-  if (!opts.refresh) {
-    const hit = await readCache(paths.header, key, bytesPerImage);
-    if (hit) {
-      opts.onProgress?.({ done: hit.header.count, total: hit.header.count, cached: true });
-      const byId = new Map(examples.map((e) => [e.id, e]));
-      const rows = hit.header.ids.map((id) => byId.get(id)!);
-      throwIfProblems(hit.header.problems, ds.skipBad);
-      return makeSet(ds, pre.size, rows, hit.pixels, hit.header.problems, 0, true);
-    }
-  }
-
-  const all = new Uint8Array(examples.length * bytesPerImage);
-  const ok = new Uint8Array(examples.length);
-  const problems: Problem[] = [];
-  let done = 0;
-  const every = Math.max(1, Math.floor(examples.length / 100));
-  opts.onProgress?.({ done: 0, total: examples.length, cached: false });
-  await runPool(examples.length, opts.concurrency ?? 4, async (i) => {
-    const e = examples[i];
-    try {
-      const px = await decodeImage(
-        e.file,
-        pre.crop === "box" ? e.box : undefined,
-        pre.size,
-        e.where,
-        pre.fit,
-      );
-      all.set(px, i * bytesPerImage);
-      ok[i] = 1;
-    } catch (err) {
-      if (!(err instanceof UserError) || !ds.skipBad) throw err;
-      problems.push({ where: err.where, detail: err.detail });
-    }
-    done++;
-    if (done % every === 0 || done === examples.length) {
-      opts.onProgress?.({ done, total: examples.length, cached: false });
-    }
-  });
-
-  const rows: Example[] = [];
-  let pixels = all;
-  if (problems.length > 0) {
-    pixels = new Uint8Array((examples.length - problems.length) * bytesPerImage);
-    for (let i = 0; i < examples.length; i++) {
-      if (!ok[i]) continue;
-      pixels.set(all.subarray(i * bytesPerImage, (i + 1) * bytesPerImage), rows.length * bytesPerImage);
-      rows.push(examples[i]);
-    }
-    problems.sort((a, b) => a.where.localeCompare(b.where, undefined, { numeric: true }));
-  } else rows.push(...examples);
-  if (rows.length === 0) {
-    throw new UserError(ds.root, `no image of the ${split} split of '${ds.name}' could be decoded`);
-  }
-
-  await writeCache(paths, {
-    key,
-    dataset: ds.name,
-    root: ds.root,
-    split,
-    size: pre.size,
-    crop: pre.crop,
-    fit: pre.fit ?? "fill",
-    count: rows.length,
-    ids: rows.map((e) => e.id),
-    problems,
-  }, pixels);
-  return makeSet(ds, pre.size, rows, pixels, problems, examples.length - problems.length, false);
+  const { entry, images } = await ensureCache(ds, split, pre, opts);
+  const pixels = await readPixelsShared(entry.pixelFile, images.count * pre.size * pre.size * 3);
+  return { ...images, pixels };
 }
 
-function makeSet(
+/**
+ * Like {@link loadImages}, but a split whose pixels do not fit in what is left of `memory` stays in its
+ * cache file and is read by index as batches need it (a {@link StreamedImageSet}). Batches, evaluation
+ * and training results are the same either way.
+ */
+export async function openImages(
   ds: DatasetIndex,
-  size: number,
-  rows: readonly Example[],
-  pixels: Uint8Array,
-  problems: Problem[],
-  decoded: number,
-  fromCache: boolean,
-): ImageSet {
-  const labels: Record<string, Int32Array> = {};
-  for (const h of ds.heads) labels[h.head] = Int32Array.from(rows, (e) => e.labels[h.head]);
-  return {
-    size,
-    count: rows.length,
-    pixels,
-    labels,
-    ids: rows.map((e) => e.id),
-    problems,
-    decoded,
-    fromCache,
+  split: Split,
+  pre: Preprocess,
+  opts: LoadOptions & { memory: DataMemory },
+): Promise<ImageSource> {
+  const { entry, images } = await ensureCache(ds, split, pre, opts);
+  const bytes = images.count * pre.size * pre.size * 3;
+  if (opts.memory.hold(bytes)) return { ...images, pixels: await readPixelsShared(entry.pixelFile, bytes) };
+  const streamed: StreamedImageSet = {
+    ...images,
+    pixelFile: entry.pixelFile,
+    readAhead: opts.memory.readAhead,
   };
+  return streamed;
 }

@@ -92,6 +92,12 @@ export interface LoadProgress {
   total: number;
   /** True when the pixels came from the cache (then `done === total` at once). */
   cached: boolean;
+  /** Images found already decoded in a half-built cache (a build resumed after an interruption). */
+  resumed?: number;
+  /** Images decoded per second so far in this build. */
+  rate?: number;
+  /** Seconds left at that rate. */
+  etaSeconds?: number;
 }
 
 /** Options of {@link loadImages}. */
@@ -100,20 +106,20 @@ export interface LoadOptions {
   cacheDir: string;
   /** Called now and then while decoding. */
   onProgress?: (p: LoadProgress) => void;
-  /** Number of images decoded at once (default 4). */
+  /** Number of image files decoded at once (default: twice the cores, at least 4); sharp adds its own threads. */
   concurrency?: number;
-  /** Ignore (and overwrite) an existing cache entry. */
+  /** Ignore (and overwrite) an existing cache entry, and a half-built one. */
   refresh?: boolean;
+  /** Images per write of a cache build, the unit an interrupted build resumes at (default: ~4 MiB of pixels). */
+  chunkImages?: number;
 }
 
-/** Decoded, preprocessed images of one split, with their labels. */
-export interface ImageSet {
+/** What every consumer of a split's images reads, whether the pixels are in memory or in a file. */
+export interface SplitImages {
   /** Image side (pixels). */
   size: number;
   /** Number of images. */
   count: number;
-  /** `count*size*size*3` bytes, RGB, row-major (HWC) per image. */
-  pixels: Uint8Array;
   /** Head name -> class index per image. */
   labels: Record<string, Int32Array>;
   /** Example ids, in pixel order. */
@@ -125,6 +131,29 @@ export interface ImageSet {
   /** Whether the pixels came from the on-disk cache. */
   fromCache: boolean;
 }
+
+/**
+ * Decoded, preprocessed images of one split held in memory, with their labels. Loaded by
+ * `loadImages`, the pixels live in a SharedArrayBuffer, so batch workers read them without a copy.
+ */
+export interface ImageSet extends SplitImages {
+  /** `count*size*size*3` bytes, RGB, row-major (HWC) per image. */
+  pixels: Uint8Array;
+}
+
+/**
+ * A split whose pixels stay in their cache file (larger than the data memory budget): any image is
+ * read by index, `size*size*3` bytes at offset `index*size*size*3`.
+ */
+export interface StreamedImageSet extends SplitImages {
+  /** The cache's pixel file. */
+  pixelFile: string;
+  /** Bytes the batch feed may hold in flight for this set (its share of the budget). */
+  readAhead: number;
+}
+
+/** A split's images, in memory or streamed from the cache file; batches are the same either way. */
+export type ImageSource = ImageSet | StreamedImageSet;
 
 /** Data augmentation applied per example in {@link batches}. */
 export interface Augment {
@@ -161,6 +190,6 @@ export interface Batch {
   x: Float32Array;
   /** Head name -> B class indices. */
   labels: Record<string, Int32Array>;
-  /** Positions of the examples in the {@link ImageSet} (for ids, debugging). */
+  /** Positions of the examples in the split (for ids, debugging). */
   rows: Int32Array;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type ImageSet, toUnitFloats } from "../data/mod.ts";
+import { type ImageSource, rowBytesSync, type SplitImages, toUnitFloats } from "../data/mod.ts";
 import { Rng } from "../util/rng.ts";
 import { UserError } from "../util/errors.ts";
 
@@ -28,7 +28,7 @@ export interface GroupSample {
  * 100 per smile × gender group), seeded, in group order.
  */
 export function sampleGroups(
-  set: ImageSet,
+  set: SplitImages,
   heads: readonly GroupHead[],
   perGroup: number,
   seed: number,
@@ -69,7 +69,7 @@ function combinations(heads: readonly GroupHead[]): string[] {
 export function layerActivations(
   model: tf.LayersModel,
   layerNames: readonly string[],
-  set: ImageSet,
+  set: ImageSource,
   rows: readonly number[],
   batchSize = 32,
 ): number[][][] {
@@ -82,9 +82,8 @@ export function layerActivations(
   for (let start = 0; start < rows.length; start += batchSize) {
     const chunk = rows.slice(start, start + batchSize);
     const x = new Float32Array(chunk.length * pixels);
-    chunk.forEach((row, i) =>
-      toUnitFloats(set.pixels.subarray(row * pixels, (row + 1) * pixels), x, i * pixels)
-    );
+    const src = rowBytesSync(set, Int32Array.from(chunk));
+    src.offsets.forEach((at, i) => toUnitFloats(src.bytes.subarray(at, at + pixels), x, i * pixels));
     const values = tf.tidy(() => {
       const y = probe.apply(tf.tensor4d(x, [chunk.length, set.size, set.size, 3]), { training: false });
       return (Array.isArray(y) ? y : [y]).map((t) => (t as tf.Tensor).arraySync() as number[][]);

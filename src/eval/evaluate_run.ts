@@ -15,6 +15,8 @@ export interface EvaluateRunOptions {
   weights?: RunWeights;
   batchSize?: number;
   cacheDir?: string;
+  /** Data memory budget in bytes (default 2 GiB): a larger split is streamed from the cache. */
+  dataMemory?: number;
 }
 
 /** One run's evaluation, labelled as tables name it (`<graph>/<id>`). */
@@ -30,7 +32,11 @@ export async function evaluateRun(runDir: string, o: EvaluateRunOptions = {}): P
   try {
     const data = o.data ?? run.config.data;
     const split = o.split ?? "test";
-    const sets = await loadRunSplits(run.config, [split], { data, cacheDir: o.cacheDir });
+    const sets = await loadRunSplits(run.config, [split], {
+      data,
+      cacheDir: o.cacheDir,
+      dataMemory: o.dataMemory,
+    });
     return {
       label: run.label,
       data,

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { batches } from "../data/mod.ts";
-import type { ImageSet } from "../data/mod.ts";
+import type { ImageSource } from "../data/mod.ts";
 import { crossEntropy, headOutputs } from "./cross_entropy.ts";
 
 /** A head as evaluation needs it. */
@@ -39,10 +39,13 @@ export function meanOf(values: Record<string, number>): number {
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
 }
 
-/** Accuracy and loss of every head over `set` (all images, in order, no augmentation). */
+/**
+ * Accuracy and loss of every head over `set` (all images, in order, no augmentation); a streamed set is
+ * read batch by batch, in file order.
+ */
 export function evaluate(
   model: tf.LayersModel,
-  set: ImageSet,
+  set: ImageSource,
   heads: readonly EvalHead[],
   batchSize = 64,
 ): EvalResult {

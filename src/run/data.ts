@@ -1,15 +1,19 @@
 /**
  * A run's images: its dataset (or another one) opened for its heads, and the splits asked for,
  * preprocessed as the run records (decoded once, then cached). Training, evaluation and the t-SNE
- * figure all load their images here.
+ * figure all load their images here. Splits that fit the data memory budget (`--data-memory`,
+ * default 2 GiB) are held in memory; larger ones are streamed from the cache file, with the same results.
  *
  * @module
  */
 import {
+  DataMemory,
+  formatBytes,
   type HeadRequest,
-  type ImageSet,
-  loadImages,
+  type ImageSource,
+  type LoadProgress,
   openDataset,
+  openImages,
   type Preprocess,
   type Split,
 } from "../data/mod.ts";
@@ -24,8 +28,17 @@ export function headRequests(heads: readonly HeadConfig[]): HeadRequest[] {
   }));
 }
 
-/** Decoding progress of one split (see the data layer's `LoadProgress`). */
-export type SplitProgress = (split: Split, done: number, total: number, cached: boolean) => void;
+/**
+ * Decoding progress of one split (see the data layer's `LoadProgress`); `info` carries the decoding
+ * rate (images/s), the seconds left and the images a resumed build found done.
+ */
+export type SplitProgress = (
+  split: Split,
+  done: number,
+  total: number,
+  cached: boolean,
+  info?: Pick<LoadProgress, "rate" | "etaSeconds" | "resumed">,
+) => void;
 
 /** Options of {@link loadRunSplits}. */
 export interface RunSplitOptions {
@@ -36,6 +49,8 @@ export interface RunSplitOptions {
   /** Lines worth printing: dataset notes, skipped rows, images decoded. */
   log?: (line: string) => void;
   onProgress?: SplitProgress;
+  /** Data memory budget in bytes, or one shared with other loads (default 2 GiB). */
+  dataMemory?: number | DataMemory;
 }
 
 /** The data layer's preprocessing of a run's recorded one. */
@@ -52,7 +67,7 @@ export async function loadRunSplits<S extends Split>(
   config: Pick<TrainConfig, "data" | "heads" | "skipBad" | "preprocessing">,
   splits: readonly S[],
   o: RunSplitOptions = {},
-): Promise<Record<S, ImageSet>> {
+): Promise<Record<S, ImageSource>> {
   const log = o.log ?? (() => {});
   const cacheDir = o.cacheDir ?? ".cache/data";
   const ds = await openDataset(o.data ?? config.data, headRequests(config.heads), {
@@ -62,14 +77,30 @@ export async function loadRunSplits<S extends Split>(
   if (ds.problems.length) {
     log(`skipped ${ds.problems.length} bad rows/images (first: ${ds.problems[0].where})`);
   }
-  const out = {} as Record<S, ImageSet>;
+  const memory = o.dataMemory instanceof DataMemory ? o.dataMemory : new DataMemory(o.dataMemory);
+  const out = {} as Record<S, ImageSource>;
   for (const split of splits) {
-    out[split] = await loadImages(ds, split, runPreprocess(config), {
+    let last: LoadProgress | undefined;
+    const set = out[split] = await openImages(ds, split, runPreprocess(config), {
       cacheDir,
-      onProgress: (p) => o.onProgress?.(split, p.done, p.total, p.cached),
+      memory,
+      onProgress: (p) => {
+        if (p.rate !== undefined) last = p;
+        o.onProgress?.(split, p.done, p.total, p.cached, p);
+      },
     });
-    const decoded = out[split].decoded;
-    if (decoded > 0) log(`decoded ${decoded} ${split} images (cached in ${cacheDir} for next time)`);
+    if (set.decoded > 0) {
+      const resumed = last?.resumed ? ` (finished a build interrupted after ${last.resumed})` : "";
+      const rate = last?.rate ? ` at ${Math.round(last.rate)} images/s` : "";
+      log(`decoded ${set.decoded} ${split} images${rate}${resumed}, cached in ${cacheDir} for next time`);
+    }
+    if ("pixelFile" in set) {
+      const bytes = set.count * set.size * set.size * 3;
+      log(
+        `${split}: ${set.count} images (${formatBytes(bytes)}) exceed the data memory budget ` +
+          `(${formatBytes(memory.limit)}): streamed from ${set.pixelFile}`,
+      );
+    }
   }
   return out;
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { ImageSet } from "../data/mod.ts";
+import type { ImageSource } from "../data/mod.ts";
 import { evaluate } from "../eval/metrics.ts";
 import type { TrainConfig } from "../run/config.ts";
 import { appendMetrics, type EpochRecord } from "../run/metrics.ts";
@@ -24,7 +24,7 @@ export interface LoopContext {
   readonly config: TrainConfig;
   readonly model: tf.LayersModel;
   readonly optimizer: tf.AdamOptimizer;
-  readonly val: ImageSet;
+  readonly val: ImageSource;
   /** Optimizer steps (batches) per epoch. */
   readonly batchesPerEpoch: number;
   /** Records of every finished epoch, earlier runs of a resumed one included; validation appends. */

@@ -9,7 +9,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { batchCount, batches, type ImageSet } from "../data/mod.ts";
+import { batchCount, BatchFeed, type FeedOptions, type ImageSource } from "../data/mod.ts";
 import type { TrainConfig } from "../run/config.ts";
 import { type EpochRecord, latestCheckpoint } from "../run/mod.ts";
 import { UserError } from "../util/errors.ts";
@@ -45,8 +45,10 @@ export interface LoopOptions {
   config: TrainConfig;
   model: tf.LayersModel;
   optimizer: tf.AdamOptimizer;
-  train: ImageSet;
-  val: ImageSet;
+  train: ImageSource;
+  val: ImageSource;
+  /** How training batches are prepared (default: batch workers where they pay; see `BatchFeed`). */
+  feed?: FeedOptions;
   /** Where to continue from (a restored checkpoint); default: the start. */
   start?: LoopState;
   /** Records of epochs before `start.epoch` (from metrics.jsonl), for the curves. */
@@ -78,6 +80,16 @@ const runningHeads = (names: string[], s: EpochSums) =>
 
 /** Runs (or continues) training to the configured number of epochs. */
 export async function runTraining(o: LoopOptions): Promise<LoopResult> {
+  // Batches are prepared ahead (on workers where it pays) while a step runs: the same bytes as in memory.
+  const feed = new BatchFeed(o.train, o.feed);
+  try {
+    return await trainEpochs(o, feed);
+  } finally {
+    feed.close();
+  }
+}
+
+async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult> {
   const cfg = o.config;
   const names = cfg.heads.map((h) => h.name);
   const sink = o.sink ?? stdoutSink();
@@ -103,7 +115,7 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
     setLearningRate(o.optimizer, lr);
     const progress = ctx.progress = new EpochProgress(`epoch ${epoch}/${cfg.epochs}`, nb, sink);
     const sums = state.sums;
-    const stream = batches(o.train, {
+    const stream = feed.epoch({
       batchSize: cfg.batchSize,
       shuffle: true,
       seed: cfg.seed,
@@ -111,7 +123,7 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
       augment: { flip: cfg.augment.flip, shift: shiftPx },
       startBatch: state.batch,
     });
-    for (const b of stream) {
+    for await (const b of stream) {
       const t0 = performance.now();
       const r = trainStep(
         o.model,
@@ -121,6 +133,7 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
         cfg.microBatch,
         deriveSeed(cfg.seed, epoch, b.index),
       );
+      feed.recycle(b); // the step's tensors are gone: the next batch may be written into b.x
       if (!r.finite) {
         progress.log(`non-finite loss per head: ${names.map((n, i) => `${n} ${r.lossSums[i]}`).join(", ")}`);
         throw new NonFiniteLossError(o.runDir, epoch, state.step, ctx.lastCheckpoint);

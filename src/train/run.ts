@@ -20,6 +20,8 @@ export interface ExecuteOptions {
   /** Lines about data and setup (default console.log). */
   log?: (line: string) => void;
   decodeProgress?: SplitProgress;
+  /** Data memory budget in bytes (default 2 GiB): larger splits are streamed from the cache. */
+  dataMemory?: number;
   /** Per-epoch progress output (default: stdout). */
   sink?: ProgressSink;
   /** Draw curves.svg/png after each epoch (default true). */
@@ -33,12 +35,13 @@ export interface ExecuteOptions {
 export async function executeRun(run: PreparedRun, o: ExecuteOptions = {}): Promise<LoopResult> {
   const log = o.log ?? ((line: string) => console.log(line));
   for (const note of run.notes) log(note);
-  const data = await loadRunData(run.config, o.cacheDir ?? ".cache/data", log, o.decodeProgress).catch(
-    async (e) => {
-      if (o.removeOnDataError) await Deno.remove(run.runDir, { recursive: true }).catch(() => {});
-      throw e;
-    },
-  );
+  const data = await loadRunData(run.config, o.cacheDir ?? ".cache/data", log, o.decodeProgress, o.dataMemory)
+    .catch(
+      async (e) => {
+        if (o.removeOnDataError) await Deno.remove(run.runDir, { recursive: true }).catch(() => {});
+        throw e;
+      },
+    );
   return await runTraining({
     ...run,
     ...data,

@@ -10,7 +10,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { type Compiled, compileFile } from "../compiler/mod.ts";
 import { lowerToModel } from "../compiler/lower.ts";
-import type { ImageSet } from "../data/mod.ts";
+import type { ImageSource } from "../data/mod.ts";
 import {
   BEST_DIR,
   defaultPreprocessing,
@@ -140,14 +140,23 @@ export async function prepareResume(runDir: string, epochs?: number): Promise<Pr
   return { runDir, config, model, optimizer, start, history, notes };
 }
 
-/** The train and validation images of a run's dataset at its input size (decoded once, then cached). */
+/**
+ * The train and validation images of a run's dataset at its input size (decoded once, then cached),
+ * in memory up to `dataMemory` bytes (default 2 GiB), streamed from the cache beyond it.
+ */
 export async function loadRunData(
   config: Pick<TrainConfig, "data" | "heads" | "skipBad" | "preprocessing">,
   cacheDir: string,
   log: (line: string) => void = () => {},
   progress?: SplitProgress,
-): Promise<{ train: ImageSet; val: ImageSet }> {
-  const sets = await loadRunSplits(config, ["train", "val"], { cacheDir, log, onProgress: progress });
+  dataMemory?: number,
+): Promise<{ train: ImageSource; val: ImageSource }> {
+  const sets = await loadRunSplits(config, ["train", "val"], {
+    cacheDir,
+    log,
+    onProgress: progress,
+    dataMemory,
+  });
   const size = config.preprocessing.size;
   log(`data ${config.data}: ${sets.train.count} train, ${sets.val.count} val images at ${size}×${size}`);
   return sets;

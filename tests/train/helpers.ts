@@ -7,6 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { useBackend } from "../../src/backend/mod.ts";
 import { generateSynth } from "../../src/data/synth/generate.ts";
+import type { EpochRecord } from "../../src/run/mod.ts";
+import type { NewRunOptions } from "../../src/train/setup.ts";
 import type { ProgressSink } from "../../src/util/progress.ts";
 
 export const TINY_TMTL = new URL("./fixtures/tiny_tmtl.ts", import.meta.url).pathname;
@@ -37,4 +39,30 @@ export function memorySink(isTerminal = false): ProgressSink & { text: () => str
 /** A fresh temp directory for runs. */
 export function tempRuns(): Promise<string> {
   return Deno.makeTempDir({ prefix: "runs-" });
+}
+
+/** An epoch record without the timing fields, which legitimately differ between equal runs. */
+export const stableRecord = ({ seconds: _s, valSeconds: _v, imagesPerSecond: _i, ...rest }: EpochRecord) =>
+  rest;
+
+/** A model's weights by original name, as plain arrays (for bit-for-bit comparisons). */
+export function weightsOf(model: tf.LayersModel): Map<string, Float32Array> {
+  return new Map(model.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));
+}
+
+/** The tiny attention graph on the fixture set: 3 epochs of 4 steps, lr drop after 2, checkpoints every 3 steps. */
+export async function tinyAttentionRun(runsDir: string): Promise<NewRunOptions> {
+  return {
+    graph: TINY_ATTENTION,
+    data: await fixtureData(),
+    runsDir,
+    runId: "r",
+    overrides: { epochs: 3, batchSize: 16, optimizer: { lr: 2e-3 }, schedule: [{ afterEpoch: 2, lr: 5e-4 }] },
+    microBatch: 8,
+    seed: 7,
+    checkpointEvery: 3,
+    backend: "wasm",
+    skipBad: false,
+    command: ["test"],
+  };
 }

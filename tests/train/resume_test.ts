@@ -4,44 +4,27 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type * as tf from "@tensorflow/tfjs";
-import { type EpochRecord, latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts";
+import { latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { loadRunData, type NewRunOptions, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
-import { fixtureData, memorySink, tempRuns, TINY_ATTENTION, wasmBackend } from "./helpers.ts";
-
-/** A record without the timing fields, which legitimately differ. */
-const stable = ({ seconds: _s, valSeconds: _v, imagesPerSecond: _i, ...rest }: EpochRecord) => rest;
-
-function weightsOf(model: tf.LayersModel): Map<string, Float32Array> {
-  return new Map(model.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));
-}
-
-async function options(runsDir: string): Promise<NewRunOptions> {
-  return {
-    graph: TINY_ATTENTION,
-    data: await fixtureData(),
-    runsDir,
-    runId: "r",
-    overrides: { epochs: 3, batchSize: 16, optimizer: { lr: 2e-3 }, schedule: [{ afterEpoch: 2, lr: 5e-4 }] },
-    microBatch: 8,
-    seed: 7,
-    checkpointEvery: 3,
-    backend: "wasm",
-    skipBad: false,
-    command: ["test"],
-  };
-}
+import { loadRunData, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
+import {
+  memorySink,
+  stableRecord as stable,
+  tempRuns,
+  tinyAttentionRun,
+  wasmBackend,
+  weightsOf,
+} from "./helpers.ts";
 
 Deno.test("a run stopped mid-epoch and resumed matches the uninterrupted run exactly", async () => {
   await wasmBackend();
   const cache = join(await tempRuns(), ".cache");
 
-  const whole = await prepareNewRun(await options(await tempRuns()));
+  const whole = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
   const data = await loadRunData(whole.config, cache);
   await runTraining({ ...whole, ...data, sink: memorySink(), curves: false });
 
-  const killed = await prepareNewRun(await options(await tempRuns()));
+  const killed = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
   const stopped = await runTraining({
     ...killed,
     ...data,

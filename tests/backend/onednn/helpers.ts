@@ -68,7 +68,9 @@ export async function onednnVsCpu(fn: () => tf.Tensor | tf.Tensor[], native = tr
     if (o.shapes[i].join() !== c.shapes[i].join()) {
       throw new Error(`shape ${o.shapes[i]} on onednn vs ${c.shapes[i]} on cpu`);
     }
-    if (c.values[i].length > 0 && !c.values[i].some((x) => x !== 0)) throw new Error(`output ${i} is all zeros on cpu: a vacuous case`);
+    if (c.values[i].length > 0 && !c.values[i].some((x) => x !== 0)) {
+      throw new Error(`output ${i} is all zeros on cpu: a vacuous case`);
+    }
     worst = Math.max(worst, relErr(v, c.values[i]));
   });
   return worst;

@@ -12,39 +12,51 @@ import { onednnTest, useOnednn } from "./helpers.ts";
 
 const N = 64 * 1024; // ≥ POOL_MIN_LENGTH and ≥ the size the element-wise kernels run natively from
 
-Deno.test({ name: "a disposed output's buffer is reused for the next output of its length", ...onednnTest }, async () => {
-  await useOnednn();
-  const backend = tf.backend() as unknown as OnednnBackend;
-  assert(N >= POOL_MIN_LENGTH);
-  const x = rand([N], 1);
-  const y1 = tf.relu(x);
-  const first = backend.f32(y1);
-  y1.dispose();
-  const reused = backend.pool.stats.reused;
-  const y2 = tf.relu(x);
-  assert.equal(backend.f32(y2).buffer, first.buffer, "the same buffer");
-  assert.equal(backend.pool.stats.reused, reused + 1);
-  assert.deepEqual([...y2.dataSync().slice(0, 5)], [...x.dataSync().slice(0, 5)].map((v) => Math.max(0, v)));
-  tf.dispose([x, y2]);
-});
+Deno.test(
+  { name: "a disposed output's buffer is reused for the next output of its length", ...onednnTest },
+  async () => {
+    await useOnednn();
+    const backend = tf.backend() as unknown as OnednnBackend;
+    assert(N >= POOL_MIN_LENGTH);
+    const x = rand([N], 1);
+    const y1 = tf.relu(x);
+    const first = backend.f32(y1);
+    y1.dispose();
+    const reused = backend.pool.stats.reused;
+    const y2 = tf.relu(x);
+    assert.equal(backend.f32(y2).buffer, first.buffer, "the same buffer");
+    assert.equal(backend.pool.stats.reused, reused + 1);
+    assert.deepEqual(
+      [...y2.dataSync().slice(0, 5)],
+      [...x.dataSync().slice(0, 5)].map((v) => Math.max(0, v)),
+    );
+    tf.dispose([x, y2]);
+  },
+);
 
-Deno.test({ name: "reads of a pooled tensor are copies that later outputs cannot change", ...onednnTest }, async () => {
-  await useOnednn();
-  const x = rand([N], 2);
-  const y = tf.relu(x);
-  const read = y.dataSync();
-  const kept = Float32Array.from(read);
-  y.dispose();
-  const z = tf.neg(tf.relu(tf.neg(x))); // reuses y's buffer for its outputs
-  assert.deepEqual(read, kept, "what the caller read did not change");
-  const asyncRead = await z.data();
-  z.dispose();
-  tf.dispose(tf.relu(x));
-  assert.notEqual((asyncRead as Float32Array)[0], Number.NaN);
-  tf.dispose(x);
-});
+Deno.test(
+  { name: "reads of a pooled tensor are copies that later outputs cannot change", ...onednnTest },
+  async () => {
+    await useOnednn();
+    const x = rand([N], 2);
+    const y = tf.relu(x);
+    const read = y.dataSync();
+    const kept = Float32Array.from(read);
+    y.dispose();
+    const z = tf.neg(tf.relu(tf.neg(x))); // reuses y's buffer for its outputs
+    assert.deepEqual(read, kept, "what the caller read did not change");
+    const asyncRead = await z.data();
+    z.dispose();
+    tf.dispose(tf.relu(x));
+    assert.notEqual((asyncRead as Float32Array)[0], Number.NaN);
+    tf.dispose(x);
+  },
+);
 
-Deno.test({ name: "a buffer two tensors refer to returns to the pool only when both are disposed", ...onednnTest }, async () => {
+Deno.test({
+  name: "a buffer two tensors refer to returns to the pool only when both are disposed",
+  ...onednnTest,
+}, async () => {
   await useOnednn();
   const backend = tf.backend() as unknown as OnednnBackend;
   const x = rand([N], 3);
