@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-const CONV_KERNELS = new Set(["Conv2D", "FusedConv2D"]);
+const CONV_KERNELS = new Set(["Conv2D", "FusedConv2D", "ProjectConv2DBias"]);
 
 /** FLOPs of one conv kernel call from its input shapes (x, filter) and output shape. */
 function convFlops(inputs: number[][], output: number[]): number {

@@ -12,7 +12,7 @@ import { UserError } from "../util/errors.ts";
 import type { BackendName } from "./names.ts";
 import { loadNative, NATIVE_HINT, NATIVE_PACKAGE, type NativeKind } from "./native.ts";
 import { releaseBackpropMemoryEarly } from "./backprop_memory.ts";
-import { installHint, loadOnednn } from "./onednn/mod.ts";
+import { installHint, loadOnednn, onednnThreads } from "./onednn/mod.ts";
 import { loadWasm } from "./wasm.ts";
 import { describeAdapter, isHardwareAdapter, loadWebgpu, probeAdapter } from "./webgpu.ts";
 
@@ -35,6 +35,8 @@ export interface BackendChoice {
   detail: string;
   /** For auto: the faster backends it passed over, each with the reason. */
   passedOver?: string[];
+  /** CPU threads its kernels use, where it runs on the CPU. */
+  threads?: number;
 }
 
 /** Options for {@link useBackend}. */
@@ -80,7 +82,8 @@ async function tryWebgpu(requireHardware: boolean): Promise<BackendChoice | stri
 
 async function tryOnednn(threads?: number): Promise<BackendChoice | string> {
   try {
-    return { name: "onednn", detail: await loadOnednn({ threads }) };
+    const detail = await loadOnednn({ threads });
+    return { name: "onednn", detail, threads: onednnThreads() };
   } catch (e) {
     return (e as Error).message;
   }
@@ -113,7 +116,7 @@ export async function useBackend(name: BackendName, opts: UseBackendOptions = {}
     }
     case "wasm":
       try {
-        return { name: "wasm", detail: await loadWasm({ kernels: opts.wasmKernels }) };
+        return { name: "wasm", detail: await loadWasm({ kernels: opts.wasmKernels }), threads: 1 };
       } catch (e) {
         throw fail((e as Error).message, "use --backend cpu");
       }

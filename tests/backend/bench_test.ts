@@ -6,6 +6,13 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { forwardFlopsPerImage } from "../../bench/flops.ts";
 import { type BenchRow, ratioLines } from "../../bench/run.ts";
+import { headsOf, makeTrainStep, randomBatch } from "../../bench/train_step.ts";
+import { useBackend } from "../../src/backend/mod.ts";
+import { compileFile } from "../../src/compiler/mod.ts";
+import { createOptimizer } from "../../src/train/optimizer.ts";
+import { buildSeededModel } from "../../src/train/setup.ts";
+import { trainStep } from "../../src/train/step.ts";
+import { TINY_ATTENTION } from "../train/helpers.ts";
 
 Deno.test("forward FLOPs are counted from the model's conv and dense layers", async () => {
   await tf.setBackend("cpu");
@@ -49,4 +56,45 @@ Deno.test("ratio lines compare wasm with each other backend and flag estimates",
     "small64 wasm/cpu speedup: 287x (cpu estimated)",
     "small64 wasm step: 6.00 of 15.00 GFLOP/s forward-conv = 40%",
   ]);
+});
+
+Deno.test("ratio lines put each backend against the PyTorch peer, with threads and batch", () => {
+  const base = {
+    batch: 32,
+    inputSize: 64,
+    timedSize: 64,
+    msPerStep: 1,
+    forwardGflopPerImage: 0.1,
+    effectiveGflops: 1,
+  };
+  const rows: BenchRow[] = [
+    { ...base, graph: "small64", backend: "onednn", imagesPerSec: 300, threads: 2 },
+    { ...base, graph: "small64", backend: "wasm", imagesPerSec: 30, threads: 1 },
+    { ...base, graph: "small64", backend: "torch", imagesPerSec: 250, threads: 2 },
+  ];
+  const lines = ratioLines(rows);
+  assert(lines.includes("small64 onednn/torch: 1.20× (2 vs 2 threads, batch 32)"), lines.join("\n"));
+  assert(lines.includes("small64 wasm/torch: 0.12× (1 vs 2 threads, batch 32)"), lines.join("\n"));
+  assert(lines.includes("small64 wasm/onednn speedup: 0.10x"), lines.join("\n"));
+});
+
+Deno.test("the bench times the trainer's own step: same losses as trainStep on the same model and batch", async () => {
+  await useBackend("wasm");
+  const { ir } = await compileFile(TINY_ATTENTION);
+  const heads = headsOf(ir);
+  const bench = makeTrainStep(buildSeededModel(ir, 5), ir, 8, 4);
+  const direct = {
+    model: buildSeededModel(ir, 5),
+    optimizer: createOptimizer({
+      optimizer: { kind: "adam", lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    }),
+  };
+  const batch = randomBatch(heads, 8, ir.input[0]);
+  for (let step = 0; step < 2; step++) {
+    const got = await bench.run();
+    const want = trainStep(direct.model, direct.optimizer, heads, batch, 4, step).loss;
+    assert.equal(got, want, `step ${step}`);
+  }
+  bench.dispose();
+  direct.optimizer.dispose();
 });

@@ -25,6 +25,12 @@ export interface OnednnOptions {
 }
 
 let engine: Engine | undefined;
+let threadsInUse = 0;
+
+/** Threads oneDNN's kernels use (0 before the backend has loaded). */
+export function onednnThreads(): number {
+  return threadsInUse;
+}
 
 /** The process's oneDNN engine, once the backend has loaded. */
 export function onednnEngine(): Engine | undefined {
@@ -38,7 +44,7 @@ export function onednnEngine(): Engine | undefined {
 export async function loadOnednn(opts: OnednnOptions = {}): Promise<string> {
   const lib = openOnednn();
   if (typeof lib === "string") throw new Error(lib);
-  const threads = setThreads(lib.runtime, opts.threads);
+  const threads = threadsInUse = setThreads(lib.runtime, opts.threads);
   if (!engine) {
     engine = new Engine(lib.dnnl);
     const made = engine;
