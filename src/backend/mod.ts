@@ -92,7 +92,7 @@ async function tryOnednn(threads?: number): Promise<BackendChoice | string> {
 /**
  * Sets the tfjs backend `name` and returns what was chosen. An explicit backend that cannot load is a
  * UserError with one line saying why and how to fix it; `auto` tries tensorflow-gpu, webgpu on a
- * hardware GPU, tensorflow, then wasm with the project's kernels, and says what it passed over.
+ * hardware GPU, onednn, tensorflow, then wasm with the project's kernels, and says what it passed over.
  */
 export async function useBackend(name: BackendName, opts: UseBackendOptions = {}): Promise<BackendChoice> {
   releaseBackpropMemoryEarly();
@@ -129,8 +129,9 @@ export async function useBackend(name: BackendName, opts: UseBackendOptions = {}
       const attempts: [string, () => Promise<BackendChoice | string>][] = [
         ["tensorflow-gpu", () => tryNative("tensorflow-gpu")],
         ["webgpu", () => tryWebgpu(true)],
-        ["tensorflow", () => tryNative("tensorflow")],
+        // oneDNN is the fastest CPU path: before libtensorflow's CPU build.
         ["onednn", () => tryOnednn(opts.threads)],
+        ["tensorflow", () => tryNative("tensorflow")],
       ];
       for (const [label, attempt] of attempts) {
         const r = await attempt();

@@ -31,8 +31,8 @@ export const BACKEND_FLAGS = {
     default: "auto",
     help: `tfjs backend: ${BACKEND_NAMES.join(", ")}.\n` +
       "auto tries tensorflow-gpu (CUDA, needs `deno task setup-gpu`), webgpu on a real GPU,\n" +
-      "tensorflow (libtensorflow on the CPU), onednn (native CPU kernels, needs libdnnl2:\n" +
-      "`deno task setup-native`), then wasm with the project's training kernels.\n" +
+      "onednn (oneDNN's native CPU kernels on every core, needs libdnnl2: `deno task setup-native`),\n" +
+      "tensorflow (libtensorflow on the CPU), then wasm with the project's training kernels.\n" +
       "cpu is plain JavaScript: fine for tiny models, far too slow to train convnets.",
   },
   threads: { type: "string", arg: "N", defaultText: "all cores", help: "CPU threads for onednn" },
