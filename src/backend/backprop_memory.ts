@@ -73,6 +73,17 @@ function wrapGradient(node: TapeNode, engine: EngineInternals): void {
   };
 }
 
+/**
+ * Frees `t` with the node whose gradient is being computed, unless a gradient function returns it: for a
+ * gradient computed early by another input's gradient function (kept out of that function's tidy).
+ * Returns false when early release is not under way (then the caller must not rely on it).
+ */
+export function releaseWithNode(t: tf.Tensor): boolean {
+  if (!enabled || !pending) return false;
+  pending.tensors.push(t);
+  return true;
+}
+
 /** Installs the early release in tfjs' engine (once per process; idempotent). */
 export function releaseBackpropMemoryEarly(): void {
   const engine = tf.engine() as unknown as EngineInternals & { [INSTALLED]?: true };

@@ -63,6 +63,13 @@ export interface AdamUpdateAttrs {
  */
 export const CONV2D_BIAS = "ProjectConv2DBias";
 
+/**
+ * The weight and bias gradients of {@link CONV2D_BIAS} in one kernel: `{x, dy}`, attrs
+ * {@link Conv2DBiasAttrs} and `filterShape` → `[dFilter, dBias]` (the bias gradient comes with the
+ * weight gradient's pass over dy).
+ */
+export const CONV2D_BIAS_FILTER_GRAD = "ProjectConv2DBiasFilterGrad";
+
 /** Attributes of {@link CONV2D_BIAS}. */
 export interface Conv2DBiasAttrs {
   strides: [number, number];

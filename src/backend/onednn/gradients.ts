@@ -8,11 +8,13 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs"; // registers the stock gradients this module wraps
+import { releaseWithNode } from "../backprop_memory.ts";
 import {
   backendHasKernel,
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   CONV2D_BIAS,
+  CONV2D_BIAS_FILTER_GRAD,
   type Conv2DBiasAttrs,
   RELU_GRAD,
 } from "../../layers/fused_kernels.ts";
@@ -32,34 +34,35 @@ export function registerFusedGradients(): void {
       // Lazy: tfjs calls only the thunks of inputs on the path to the variables.
       gradFunc: (dy, saved, attrs) => {
         const [x, filter] = saved;
+        const g = dy as tf.Tensor;
         const { strides, pad } = attrs as unknown as Conv2DBiasAttrs;
         const conv = { strides, pad, dataFormat: "NHWC" };
+        // The filter's gradient brings the bias's with it (one pass over dy); kept for the bias thunk,
+        // which tfjs calls next, and freed with this node if it does not (a frozen bias).
+        let biasGrad: tf.Tensor | undefined;
         return {
           x: () =>
-            runKernel(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, {
+            runKernel(tf.Conv2DBackpropInput, { dy: g, filter }, {
               ...conv,
               inputShape: x.shape,
             }) as tf.Tensor,
-          filter: () =>
-            runKernel(tf.Conv2DBackpropFilter, { x, dy: dy as tf.Tensor }, {
+          filter: () => {
+            const [dw, db] = runKernel(CONV2D_BIAS_FILTER_GRAD, { x, dy: g }, {
               ...conv,
               filterShape: filter.shape,
-            }) as tf.Tensor,
-          bias: () => tf.sum(dy as tf.Tensor, [0, 1, 2]),
+            }) as tf.Tensor[];
+            if (releaseWithNode(tf.keep(db))) biasGrad = db;
+            else db.dispose();
+            return dw;
+          },
+          bias: () => {
+            const db = biasGrad;
+            biasGrad = undefined;
+            return db && !db.isDisposed ? db : tf.sum(g, [0, 1, 2]);
+          },
         };
       },
     });
-  }
-  const stockRelu = tf.getGradient(tf.Relu) as tf.GradConfig & { [MARK]?: true };
-  if (stockRelu && !stockRelu[MARK]) {
-    tf.registerGradient({
-      ...stockRelu,
-      [MARK]: true,
-      gradFunc: (dy, saved, attrs) => {
-        if (!backendHasKernel(RELU_GRAD)) return stockRelu.gradFunc(dy, saved, attrs);
-        return { x: () => runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x: saved[0] }) as tf.Tensor };
-      },
-    } as tf.GradConfig);
   }
   if (!tf.getGradient(BATCH_NORM_TRAINING)) {
     tf.registerGradient({

@@ -10,6 +10,7 @@ import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   CONV2D_BIAS,
+  CONV2D_BIAS_FILTER_GRAD,
   RELU_GRAD,
 } from "../../layers/fused_kernels.ts";
 import { ONEDNN, type OnednnKernelFunc } from "./backend.ts";
@@ -21,6 +22,7 @@ import {
   conv2DBackpropFilter,
   conv2DBackpropInput,
   conv2DBias,
+  conv2DBiasFilterGrad,
   fusedConv2D,
 } from "./kernels/conv2d.ts";
 import { add, multiply, realDiv, sub } from "./kernels/binary.ts";
@@ -37,6 +39,7 @@ export const ONEDNN_KERNELS: Readonly<Record<string, OnednnKernelFunc>> = {
   [tf.Conv2D]: conv2D,
   [tf.FusedConv2D]: fusedConv2D,
   [CONV2D_BIAS]: conv2DBias,
+  [CONV2D_BIAS_FILTER_GRAD]: conv2DBiasFilterGrad,
   [tf.Conv2DBackpropInput]: conv2DBackpropInput,
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
   [BATCH_NORM_TRAINING]: batchNormTraining,

@@ -110,8 +110,8 @@ function backwardData(engine: Engine, g: Geometry): Primitive {
   });
 }
 
-function backwardWeights(engine: Engine, g: Geometry): Primitive {
-  return engine.cached(`conv.bwd_weights:${g.key}`, () => {
+function backwardWeights(engine: Engine, g: Geometry, bias = false): Primitive {
+  return engine.cached(`conv.bwd_weights:${g.key}:${bias}`, () => {
     const desc = new Uint8Array(SIZE.anyDesc);
     check(
       engine.dnnl.dnnl_dilated_convolution_backward_weights_desc_init(
@@ -119,7 +119,7 @@ function backwardWeights(engine: Engine, g: Geometry): Primitive {
         ALG.convolutionDirect,
         g.src.bytes,
         g.weightsAny.bytes,
-        null,
+        bias ? g.bias.bytes : null,
         g.dst.bytes,
         g.strides,
         g.dilates,
@@ -128,11 +128,9 @@ function backwardWeights(engine: Engine, g: Geometry): Primitive {
       ),
       "convolution backward weights desc",
     );
-    const p = engine.primitive(desc, forward(engine, g, false));
-    return p.bind(ARG.src, g.src).bind(ARG.diffWeights, p.query(QUERY.diffWeightsMd)).bind(
-      ARG.diffDst,
-      g.dst,
-    );
+    const p = engine.primitive(desc, forward(engine, g, bias));
+    p.bind(ARG.src, g.src).bind(ARG.diffWeights, p.query(QUERY.diffWeightsMd)).bind(ARG.diffDst, g.dst);
+    return bias ? p.bind(ARG.diffBias, g.bias) : p;
   });
 }
 
@@ -258,4 +256,25 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: OnednnKernelArg
   reorderInto(engine, `dw:${g.key}`, chosen, g.weightsUser, dwBlocked, dw);
   backend.recycle(dwBlocked);
   return backend.output(a.filterShape, dw);
+}
+
+/** ProjectConv2DBiasFilterGrad: `{x, dy}` → `[dFilter (HWIO), dBias]` from one backward-weights pass. */
+export function conv2DBiasFilterGrad({ inputs, backend, attrs }: OnednnKernelArgs): tf.TensorInfo[] {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
+  const info = convInfo(x.shape, a.filterShape, a)!;
+  const engine = backend.engine;
+  const g = geometry(engine, info);
+  const p = backwardWeights(engine, g, true);
+  const chosen = p.query(QUERY.diffWeightsMd);
+  const dwBlocked = backend.alloc(p.bytes(chosen) / 4);
+  const db = backend.alloc(info.outChannels);
+  p.run([[ARG.src, backend.f32(x)], [ARG.diffWeights, dwBlocked], [ARG.diffBias, db], [
+    ARG.diffDst,
+    backend.f32(dy),
+  ]]);
+  const dw = backend.alloc(tf.util.sizeFromShape(a.filterShape));
+  reorderInto(engine, `dw:${g.key}`, chosen, g.weightsUser, dwBlocked, dw);
+  backend.recycle(dwBlocked);
+  return [backend.output(a.filterShape, dw), backend.output([info.outChannels], db)];
 }
