@@ -35,4 +35,5 @@ export { batchCount, batches, epochOrder, toUnitFloats } from "./batches.ts";
 export { prefetch } from "./prefetch.ts";
 export { DEFAULT_ATTRIBUTES } from "./heads.ts";
 export { splitCounts } from "./validate.ts";
+export { skippedSummary } from "./problems.ts";
 export { ensureSynth, generateSynth, type SynthOptions, type SynthSummary } from "./synth/generate.ts";
