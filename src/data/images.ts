@@ -61,7 +61,7 @@ export async function loadImages(
       ok[i] = 1;
     } catch (err) {
       if (!(err instanceof UserError) || !ds.skipBad) throw err;
-      problems.push({ where: err.where, detail: err.detail });
+      problems.push({ where: err.where, detail: err.detail, image: e.id });
     }
     done++;
     if (done % every === 0 || done === examples.length) {
