@@ -11,6 +11,7 @@ import {
   loadImages,
   openDataset,
   type Preprocess,
+  skippedSummary,
   type Split,
 } from "../data/mod.ts";
 import type { HeadConfig, TrainConfig } from "./config.ts";
@@ -59,15 +60,15 @@ export async function loadRunSplits<S extends Split>(
     skipBad: config.skipBad,
   });
   for (const n of ds.notes) log(n);
-  if (ds.problems.length) {
-    log(`skipped ${ds.problems.length} bad rows/images (first: ${ds.problems[0].where})`);
-  }
+  if (ds.problems.length) log(skippedSummary(ds.problems, "bad rows/images"));
   const out = {} as Record<S, ImageSet>;
   for (const split of splits) {
     out[split] = await loadImages(ds, split, runPreprocess(config), {
       cacheDir,
       onProgress: (p) => o.onProgress?.(split, p.done, p.total, p.cached),
     });
+    const skipped = out[split].problems;
+    if (skipped.length) log(skippedSummary(skipped, `${split} images that did not decode`));
     const decoded = out[split].decoded;
     if (decoded > 0) log(`decoded ${decoded} ${split} images (cached in ${cacheDir} for next time)`);
   }
