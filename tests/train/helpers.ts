@@ -1,13 +1,14 @@
 /**
  * Shared fixtures of the training tests: the wasm backend with the project's training kernels, a small
- * synthetic face set in CelebA layout (generated once per process into a temp dir), and a quiet
- * progress sink.
+ * synthetic face set in CelebA layout (generated once per test file into a temp dir), and a quiet
+ * progress sink. Their temp folders are removed after the test file's last test.
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { useBackend } from "../../src/backend/mod.ts";
 import { generateSynth } from "../../src/data/synth/generate.ts";
 import type { ProgressSink } from "../../src/util/progress.ts";
+import { tempDir } from "../temp.ts";
 
 export const TINY_TMTL = new URL("./fixtures/tiny_tmtl.ts", import.meta.url).pathname;
 export const TINY_ATTENTION = new URL("./fixtures/tiny_attention_mtl.ts", import.meta.url).pathname;
@@ -22,7 +23,7 @@ let fixture: Promise<string> | undefined;
 /** A 80-face synthetic set at 32×32 (64 train, 8 val, 8 test), made once per process. */
 export function fixtureData(): Promise<string> {
   return fixture ??= (async () => {
-    const dir = await Deno.makeTempDir({ prefix: "train-fixture-" });
+    const dir = await tempDir("train-fixture-");
     await generateSynth({ out: join(dir, "synth"), count: 80, size: 32, seed: 3 });
     return join(dir, "synth");
   })();
@@ -34,7 +35,7 @@ export function memorySink(isTerminal = false): ProgressSink & { text: () => str
   return { write: (t) => void parts.push(t), isTerminal, columns: 120, text: () => parts.join("") };
 }
 
-/** A fresh temp directory for runs. */
+/** A fresh temp directory for runs (removed after the test file's last test). */
 export function tempRuns(): Promise<string> {
-  return Deno.makeTempDir({ prefix: "runs-" });
+  return tempDir("runs-");
 }
