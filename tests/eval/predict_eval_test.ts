@@ -12,7 +12,7 @@ import { fileLoadHandler, readMetrics } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
 import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import { assertExit, runDeno } from "../child.ts";
-import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "../train/helpers.ts";
+import { fixtureData, memorySink, tempRuns, tinyRunOptions, wasmBackend } from "../train/helpers.ts";
 
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys"];
 const cli = (name: string) => new URL(`../../src/cli/${name}.ts`, import.meta.url).pathname;
@@ -27,19 +27,17 @@ async function trainedRun(): Promise<{ runDir: string; data: string }> {
   await wasmBackend();
   const runs = await tempRuns();
   const data = await fixtureData();
-  const run = await prepareNewRun({
-    graph: TINY_TMTL,
-    data,
-    runsDir: runs,
-    runId: "p",
-    overrides: { epochs: 3, batchSize: 16, optimizer: { lr: 2e-3 }, schedule: [{ afterEpoch: 1, lr: 5e-4 }] },
-    microBatch: 16,
-    seed: 3,
-    checkpointEvery: 0,
-    backend: "wasm",
-    skipBad: false,
-    command: ["test"],
-  });
+  const run = await prepareNewRun(
+    await tinyRunOptions(runs, {
+      overrides: {
+        epochs: 3,
+        batchSize: 16,
+        optimizer: { lr: 2e-3 },
+        schedule: [{ afterEpoch: 1, lr: 5e-4 }],
+      },
+      seed: 3,
+    }),
+  );
   await runTraining({
     ...run,
     ...(await loadRunData(run.config, join(runs, ".cache"))),

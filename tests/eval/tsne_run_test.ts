@@ -13,7 +13,14 @@ import { loadRun, loadRunSplits } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
 import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import { assertExit, runDeno } from "../child.ts";
-import { fixtureData, memorySink, tempRuns, TINY_ATTENTION, wasmBackend } from "../train/helpers.ts";
+import {
+  fixtureData,
+  memorySink,
+  tempRuns,
+  TINY_ATTENTION,
+  tinyRunOptions,
+  wasmBackend,
+} from "../train/helpers.ts";
 
 const PANELS = [
   ["smile/fc", "smile/fc  (FC_S)"],
@@ -30,19 +37,9 @@ function tinyRun() {
     await wasmBackend();
     const runs = await tempRuns();
     const data = await fixtureData();
-    const run = await prepareNewRun({
-      graph: TINY_ATTENTION,
-      data,
-      runsDir: runs,
-      runId: "t",
-      overrides: { epochs: 1, batchSize: 16 },
-      microBatch: 16,
-      seed: 1,
-      checkpointEvery: 0,
-      backend: "wasm",
-      skipBad: false,
-      command: ["test"],
-    });
+    const run = await prepareNewRun(
+      await tinyRunOptions(runs, { graph: TINY_ATTENTION, overrides: { epochs: 1, batchSize: 16 } }),
+    );
     const cache = join(runs, ".cache");
     await runTraining({
       ...run,

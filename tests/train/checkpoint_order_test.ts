@@ -10,25 +10,15 @@ import { CHECKPOINTS_DIR, LATEST_FILE, latestCheckpoint, STATE_FILE } from "../.
 import { defaultHooks, type LoopHook } from "../../src/train/hooks.ts";
 import { runTraining } from "../../src/train/loop.ts";
 import { loadRunData, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
-import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
+import { memorySink, tempRuns, tinyRunOptions, wasmBackend } from "./helpers.ts";
 
 /** A run stopped after 6 steps with intact checkpoints at steps 2, 4 and 6 (older ones kept aside and put back). */
 async function runWithCheckpoints(): Promise<{ runDir: string; root: string }> {
   await wasmBackend();
   const runs = await tempRuns();
-  const run = await prepareNewRun({
-    graph: TINY_TMTL,
-    data: await fixtureData(),
-    runsDir: runs,
-    runId: "c",
-    overrides: { epochs: 2, batchSize: 8 },
-    microBatch: 8,
-    seed: 1,
-    checkpointEvery: 2,
-    backend: "wasm",
-    skipBad: false,
-    command: ["test"],
-  });
+  const run = await prepareNewRun(
+    await tinyRunOptions(runs, { overrides: { epochs: 2, batchSize: 8 }, microBatch: 8, checkpointEvery: 2 }),
+  );
   const kept = join(runs, "kept");
   await Deno.mkdir(kept);
   // Saving a checkpoint removes the older ones: copy each aside as it is written.

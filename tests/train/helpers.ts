@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { useBackend } from "../../src/backend/mod.ts";
 import { generateSynth } from "../../src/data/synth/generate.ts";
+import type { NewRunOptions } from "../../src/train/setup.ts";
 import type { ProgressSink } from "../../src/util/progress.ts";
 import { tempDir } from "../temp.ts";
 
@@ -38,4 +39,28 @@ export function memorySink(isTerminal = false): ProgressSink & { text: () => str
 /** A fresh temp directory for runs (removed after the test file's last test). */
 export function tempRuns(): Promise<string> {
   return tempDir("runs-");
+}
+
+/**
+ * A new run's options: the tiny TMTL on the fixture set in `runsDir`, on wasm, no mid-epoch
+ * checkpoints, seed 1, whole batches as one pass — each overridable.
+ */
+export async function tinyRunOptions(
+  runsDir: string,
+  o: Partial<NewRunOptions> = {},
+): Promise<NewRunOptions> {
+  return {
+    graph: TINY_TMTL,
+    data: await fixtureData(),
+    runsDir,
+    runId: "r",
+    overrides: {},
+    microBatch: 16,
+    seed: 1,
+    checkpointEvery: 0,
+    backend: "wasm",
+    skipBad: false,
+    command: ["test"],
+    ...o,
+  };
 }

@@ -13,7 +13,7 @@ import { runTraining } from "../../src/train/loop.ts";
 import { learningRate } from "../../src/train/optimizer.ts";
 import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import { parseFlags } from "../../src/util/flags.ts";
-import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
+import { fixtureData, memorySink, tempRuns, tinyRunOptions, wasmBackend } from "./helpers.ts";
 
 const ARGV = [
   ...["--epochs", "3", "--batch-size", "16", "--lr", "2e-3", "--lr-schedule", "1:5e-4,2:1e-4"],
@@ -28,21 +28,16 @@ Deno.test("a run records what it was asked: config.json, the lr of each epoch, Î
   const runs = await tempRuns();
   const data = await fixtureData();
   const { values } = parseFlags(TRAIN_FLAGS, ARGV, "train");
-  const run = await prepareNewRun({
-    graph: TINY_TMTL,
-    data,
-    runsDir: runs,
-    runId: "r",
-    overrides: overridesFromFlags(values),
-    microBatch: 8,
-    // Seed 3 makes epoch 2 the best of three (validation accuracy up, then down), so neither the first
-    // nor the last epoch is the right answer by accident.
-    seed: 3,
-    checkpointEvery: 0,
-    backend: "wasm",
-    skipBad: false,
-    command: ["train", ...ARGV],
-  });
+  const run = await prepareNewRun(
+    await tinyRunOptions(runs, {
+      overrides: overridesFromFlags(values),
+      microBatch: 8,
+      // Seed 3 makes epoch 2 the best of three (validation accuracy up, then down), so neither the first
+      // nor the last epoch is the right answer by accident.
+      seed: 3,
+      command: ["train", ...ARGV],
+    }),
+  );
   const sets = await loadRunData(run.config, join(runs, ".cache"));
 
   // What the optimizer actually used at every step, and the weights at every epoch's end.
