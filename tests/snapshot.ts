@@ -5,7 +5,8 @@ import { writeFileAtomic } from "../src/util/atomic.ts";
 /**
  * A small stand-in for `@std/testing/snapshot` (JSR is unreachable here): text snapshots stored
  * under `tests/__snapshots__/`, one file per name. Run tests with `-- --update` (or
- * `deno task snapshot:update`) to rewrite them; a mismatch fails with a unified diff.
+ * `deno task snapshot:update`) to write them; a mismatch fails with a unified diff, and so does a
+ * missing snapshot.
  */
 export const SNAPSHOT_DIR = join(dirname(new URL(import.meta.url).pathname), "__snapshots__");
 
@@ -24,26 +25,29 @@ export function snapshotDiff(name: string, expected: string, actual: string): st
   });
 }
 
-/** Compares `actual` with the snapshot `name`, or writes it when updating or when none exists yet. */
+/**
+ * Compares `actual` with the snapshot `name`; writes it only when updating. A missing snapshot fails
+ * like a mismatch (in CI or not): a new graph's first snapshot is written by `deno task snapshot:update`
+ * and reviewed, and a deleted one is never silently re-recorded.
+ */
 export async function assertSnapshot(
   name: string,
   actual: string,
   { dir = SNAPSHOT_DIR, update = updating() }: { dir?: string; update?: boolean } = {},
 ): Promise<void> {
   const path = join(dir, name);
-  let expected: string | undefined;
+  if (update) {
+    await writeFileAtomic(path, actual);
+    return;
+  }
+  let expected: string;
   try {
     expected = await Deno.readTextFile(path);
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  if (update || expected === undefined) {
-    // In CI a missing snapshot is a failure: a new graph must come with its reviewed snapshot.
-    if (expected === undefined && Deno.env.get("CI") && !update) {
-      throw new SnapshotMismatch(`no snapshot ${name}; run \`deno task snapshot:update\` and commit it`);
-    }
-    await writeFileAtomic(path, actual);
-    return;
+    throw new SnapshotMismatch(
+      `no snapshot ${name} in ${dir}; run \`deno task snapshot:update\`, review it and commit it`,
+    );
   }
   const diff = snapshotDiff(name, expected, actual);
   if (diff) {

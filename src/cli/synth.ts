@@ -1,9 +1,10 @@
 /**
- * `deno task data:synth [--out DIR] [--count N] [--size S] [--seed K] [--sheet FILE.png]`
+ * `deno task data:synth [--out DIR] [--count N] [--size S] [--seed K] [--sheet FILE.png] [--force]`
  *
  * Generates the project's synthetic face-attribute set in the CelebA layout (default `data/synth`,
  * 2000 faces, 64×64, seed 1), readable by `openDataset`. `--sheet` also writes a contact sheet of
- * the first 64 faces with their labels printed to stdout.
+ * the first 64 faces with their labels printed to stdout. A folder it did not write (it leaves a
+ * marker file in its own) is refused without `--force`.
  *
  * @module
  */
@@ -15,7 +16,7 @@ import { COMMON_FLAGS, DEFAULT_DATA } from "./common_flags.ts";
 /** The `data:synth` command. */
 export const SYNTH = defineCommand({
   name: "data:synth",
-  usage: "[--out DIR] [--count N] [--size S] [--seed K] [--sheet FILE.png]",
+  usage: "[--out DIR] [--count N] [--size S] [--seed K] [--sheet FILE.png] [--force]",
   about: "Generates the synthetic face-attribute set (smile, gender, eyeglasses, age, hair) in the CelebA\n" +
     "layout, with train/val/test splits.",
   flags: {
@@ -24,6 +25,7 @@ export const SYNTH = defineCommand({
     size: { type: "int", arg: "S", min: 16, max: 1024, default: 64, help: "image side in pixels" },
     seed: { ...COMMON_FLAGS.seed, min: -(2 ** 31), max: 2 ** 31 - 1, help: "seed of the faces" },
     sheet: { type: "string", arg: "FILE.png", help: "also write a contact sheet of the first 64 faces" },
+    force: { type: "boolean", help: "write into --out even if it holds files data:synth did not write" },
   },
 }, async ({ values }) => {
   const { out, count, size, seed } = values;
@@ -33,6 +35,7 @@ export const SYNTH = defineCommand({
     count,
     size,
     seed,
+    force: values.force,
     onProgress: tty
       ? (done, total) => Deno.stderr.writeSync(new TextEncoder().encode(`\rrendered ${done}/${total}`))
       : undefined,

@@ -3,7 +3,7 @@ import { UserError } from "../util/errors.ts";
 import { closest } from "../util/suggest.ts";
 import { parseCsv } from "./csv.ts";
 import { FileLister } from "./files.ts";
-import { DEFAULT_ATTRIBUTES } from "./heads.ts";
+import { checkSpecHeadNames, defaultAttribute } from "./heads.ts";
 import { Problems } from "./problems.ts";
 import type { BboxCsvSpec } from "./spec.ts";
 import { GENERATED_SPLIT_NOTE, hashSplit, parseSplit } from "./split.ts";
@@ -35,7 +35,7 @@ export async function openBboxCsv(
   const text = await readTextIfExists(csvFile);
   if (text === undefined) throw new UserError(csvFile, `CSV file not found (named by csv in ${specFile})`);
   const imagesDir = spec.images !== undefined ? resolve(specDir, spec.images) : dirname(csvFile);
-  const records = parseCsv(text, spec.delimiter);
+  const records = parseCsv(text, spec.delimiter, csvFile);
   if (records.length === 0) throw new UserError(csvFile, "empty CSV (expected a header line)");
   const header = records[0].fields;
   const headerWhere = `${csvFile}:${records[0].line}`;
@@ -57,10 +57,11 @@ export async function openBboxCsv(
     ]
     : undefined;
   const splitCol = spec.columns.split !== undefined ? column(spec.columns.split, "columns.split") : undefined;
+  const notes = checkSpecHeadNames(Object.keys(spec.heads), requests, specFile);
   const heads = requests.map((r) => planHead(r, spec, specFile, column));
 
   const problems = new Problems(skipBad);
-  const notes = splitCol === undefined ? [`no split column in ${specFile}: ${GENERATED_SPLIT_NOTE}`] : [];
+  if (splitCol === undefined) notes.push(`no split column in ${specFile}: ${GENERATED_SPLIT_NOTE}`);
   const lister = new FileLister();
   const examples: Example[] = [];
   const occurrences = new Map<string, number>();
@@ -90,7 +91,7 @@ export async function openBboxCsv(
       labels[h.binding.head] = cls;
     }
     if (bad) {
-      problems.add(where, bad);
+      problems.add(where, bad, path);
       continue;
     }
     let rect: [number, number, number, number] | undefined;
@@ -100,6 +101,7 @@ export async function openBboxCsv(
         problems.add(
           where,
           `bad box (${boxCols.map((c) => f[c]).join(", ")}): need numbers with width, height > 0`,
+          path,
         );
         continue;
       }
@@ -112,13 +114,14 @@ export async function openBboxCsv(
         problems.add(
           where,
           `split '${f[splitCol]}' is not train/val/test (or 0/1/2; see splits in the spec)`,
+          path,
         );
         continue;
       }
     } else split = hashSplit(path);
     const file = isAbsolute(path) ? path : join(imagesDir, path);
     if (!lister.exists(file)) {
-      problems.add(where, `image ${path} not found in ${imagesDir}`);
+      problems.add(where, `image ${path} not found in ${imagesDir}`, path);
       continue;
     }
     const n = (occurrences.get(path) ?? 0) + 1;
@@ -147,10 +150,11 @@ function planHead(
   column: (name: string, field: string) => number,
 ): CsvHeadPlan {
   const sh = Object.hasOwn(spec.heads, r.head) ? spec.heads[r.head] : undefined;
-  const attribute = r.attribute ?? sh?.column ?? r.head;
+  // The spec's column wins: it names this CSV's column, the graph's attribute names a CelebA one.
+  const attribute = sh?.column ?? r.attribute ?? r.head;
   const where = `${specFile}: heads.${r.head}`;
   const fromValues = sh?.values ? [...new Set(Object.values(sh.values))] : undefined;
-  const classes = r.classes ?? sh?.classes ?? fromValues ?? DEFAULT_ATTRIBUTES[r.head]?.classes;
+  const classes = r.classes ?? sh?.classes ?? fromValues ?? defaultAttribute(r.head)?.classes;
   if (!classes) throw new UserError(where, "give `values` (column value -> class name) or `classes`");
   const lookup = new Map<string, number>();
   if (sh?.values) {
@@ -169,7 +173,12 @@ function planHead(
   }
   return {
     binding: { head: r.head, attribute, classes: [...classes] },
-    column: column(attribute, sh ? `heads.${r.head}.column` : `head '${r.head}'`),
+    column: column(
+      attribute,
+      sh?.column !== undefined
+        ? `heads.${r.head}.column`
+        : `the graph's attribute of head '${r.head}'; map it with heads.${r.head}.column`,
+    ),
     lookup,
   };
 }

@@ -253,7 +253,9 @@ async function finish(b: Build): Promise<CacheEntry> {
   const bad = new Set<number>();
   const problems: Problem[] = [];
   for (const r of b.done.values()) {
-    for (const [i, where, detail] of r.bad) bad.add(i), problems.push({ where, detail });
+    for (const [i, where, detail] of r.bad) {
+      bad.add(i), problems.push({ where, detail, image: examples[i].id });
+    }
   }
   problems.sort((x, y) => x.where.localeCompare(y.where, undefined, { numeric: true }));
   throwIfProblems(problems, ds.skipBad);

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { UserError } from "../util/errors.ts";
 import { closest } from "../util/suggest.ts";
 import { FileLister } from "./files.ts";
-import { resolveBinaryHeads, type SpecHead } from "./heads.ts";
+import { checkSpecHeadNames, resolveBinaryHeads, type SpecHead } from "./heads.ts";
 import { Problems } from "./problems.ts";
 import { GENERATED_SPLIT_NOTE, hashSplit, parseSplit } from "./split.ts";
 import { fields, readTextIfExists, splitLines } from "./text.ts";
@@ -22,6 +22,8 @@ export interface CelebaLayout {
   partitionRequired: boolean;
   /** Head -> attribute/classes from a YAML spec. */
   heads: Record<string, SpecHead>;
+  /** The YAML spec the layout comes from, if any (named in errors about its `heads`). */
+  spec?: string;
 }
 
 /** Reads a CelebA-layout dataset (also LFWA converted to the same text layout). */
@@ -39,8 +41,16 @@ export async function openCeleba(
       "attribute file not found (a CelebA-layout dataset needs list_attr_celeba.txt)",
     );
   }
+  if (layout.spec !== undefined) {
+    notes.push(...checkSpecHeadNames(Object.keys(layout.heads), requests, layout.spec));
+  }
   const heads = resolveBinaryHeads(requests, layout.heads, layout.attributes);
-  const rows = parseAttributes(attrText, layout.attributes, heads, problems);
+  const fromSpec = (head: string) =>
+    layout.spec !== undefined && Object.hasOwn(layout.heads, head) &&
+      layout.heads[head].attribute !== undefined
+      ? ` (heads.${head} in ${layout.spec})`
+      : "";
+  const rows = parseAttributes(attrText, layout.attributes, heads, problems, fromSpec);
 
   let partition: Map<string, Split> | undefined;
   const partText = layout.partition === undefined ? undefined : await readTextIfExists(layout.partition);
@@ -57,13 +67,13 @@ export async function openCeleba(
     if (partition) {
       split = partition.get(row.id);
       if (split === undefined) {
-        problems.add(where, `image ${row.id} is not listed in ${layout.partition}`);
+        problems.add(where, `image ${row.id} is not listed in ${layout.partition}`, row.id);
         continue;
       }
     } else split = hashSplit(row.id);
     const file = join(layout.images, row.id);
     if (!lister.exists(file)) {
-      problems.add(where, `image ${row.id} not found in ${layout.images}`);
+      problems.add(where, `image ${row.id} not found in ${layout.images}`, row.id);
       continue;
     }
     examples.push({ id: row.id, file, labels: row.labels, split, where });
@@ -81,14 +91,17 @@ interface AttrRow {
 
 /**
  * Parses `list_attr_celeba.txt`: line 1 the image count, line 2 the attribute names, then rows
- * `image v1 v2 …` with values -1/1 (0 is read as -1) split on any whitespace. Only the columns
- * of `heads` are read; -1 becomes class 0 and 1 class 1.
+ * `image v1 v2 …` split on any whitespace, with values -1 or 1 (`+1` is 1; `0` is read as -1, as some
+ * converted sets write it). Only the columns of `heads` are read; -1 becomes class 0 and 1 class 1.
+ * Bad rows, an image listed twice and a count on line 1 that disagrees with the rows are problems.
+ * `origin(head)` says where a head's attribute name came from, for the unknown-attribute error.
  */
 export function parseAttributes(
   text: string,
   file: string,
   heads: readonly HeadBinding[],
   problems: Problems,
+  origin: (head: string) => string = () => "",
 ): AttrRow[] {
   const lines = splitLines(text);
   const countFields = fields(lines[0] ?? "");
@@ -107,13 +120,16 @@ export function parseAttributes(
       const hint = guess
         ? `did you mean '${guess}'?`
         : `known: ${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""}`;
-      throw new UserError(`${file}:2`, `unknown attribute '${h.attribute}' for head '${h.head}'; ${hint}`);
+      throw new UserError(
+        `${file}:2`,
+        `unknown attribute '${h.attribute}' for head '${h.head}'${origin(h.head)}; ${hint}`,
+      );
     }
     return { head: h.head, attribute: h.attribute, index };
   });
 
   const rows: AttrRow[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   let count = 0;
   for (let i = 2; i < lines.length; i++) {
     const f = fields(lines[i]);
@@ -128,11 +144,12 @@ export function parseAttributes(
       continue;
     }
     const id = f[0];
-    if (seen.has(id)) {
-      problems.add(where, `image ${id} is listed twice`);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      problems.add(where, `image ${id} is listed twice (first on line ${first})`, id);
       continue;
     }
-    seen.add(id);
+    seen.set(id, i + 1);
     const labels: Record<string, number> = {};
     let ok = true;
     for (const c of columns) {
@@ -140,20 +157,23 @@ export function parseAttributes(
       if (v === "1" || v === "+1") labels[c.head] = 1;
       else if (v === "-1" || v === "0") labels[c.head] = 0;
       else {
-        problems.add(where, `value '${v}' of ${c.attribute} is not -1 or 1`);
+        problems.add(where, `value '${v}' of ${c.attribute} is not -1 or 1`, id);
         ok = false;
         break;
       }
     }
     if (ok) rows.push({ id, line: i + 1, labels });
   }
-  if (count !== declared) problems.add(`${file}:1`, `says ${declared} images but ${count} rows follow`);
+  if (count !== declared) {
+    problems.add(`${file}:1`, `says ${declared} images but ${count} row${count === 1 ? "" : "s"} follow`);
+  }
   return rows;
 }
 
-/** Parses `list_eval_partition.txt`: rows `image 0|1|2` (0 train, 1 val, 2 test). */
+/** Parses `list_eval_partition.txt`: rows `image 0|1|2` (0 train, 1 val, 2 test); an image listed twice is a problem. */
 export function parsePartition(text: string, file: string, problems: Problems): Map<string, Split> {
   const splits = new Map<string, Split>();
+  const firstLine = new Map<string, number>();
   const lines = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
     const f = fields(lines[i]);
@@ -163,6 +183,12 @@ export function parsePartition(text: string, file: string, problems: Problems): 
       problems.add(where, `expected 2 fields (image and 0/1/2), found ${f.length}`);
       continue;
     }
+    const first = firstLine.get(f[0]);
+    if (first !== undefined) {
+      problems.add(where, `image ${f[0]} is listed twice (first on line ${first})`);
+      continue;
+    }
+    firstLine.set(f[0], i + 1);
     const split = parseSplit(f[1]);
     if (split === undefined) problems.add(where, `split '${f[1]}' is not 0 (train), 1 (val) or 2 (test)`);
     else splits.set(f[0], split);

@@ -1,3 +1,5 @@
+import { UserError } from "../util/errors.ts";
+
 /** One CSV record with the 1-based line it starts on. */
 export interface CsvRecord {
   line: number;
@@ -5,10 +7,12 @@ export interface CsvRecord {
 }
 
 /**
- * Parses CSV (RFC 4180: quoted fields with `""` escapes and embedded newlines; CRLF or LF).
- * Blank lines are skipped. Fields are not trimmed except for surrounding spaces of unquoted fields.
+ * Parses CSV (RFC 4180: quoted fields with `""` escapes and embedded newlines; CRLF, LF or CR).
+ * Blank lines are skipped. Unquoted fields lose their surrounding spaces; quoted ones keep their
+ * content exactly (spaces after the closing quote are dropped). A quote that is never closed is a
+ * UserError naming `file` and the line the field starts on.
  */
-export function parseCsv(text: string, delimiter = ","): CsvRecord[] {
+export function parseCsv(text: string, delimiter = ",", file = "CSV"): CsvRecord[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const records: CsvRecord[] = [];
   let fields: string[] = [];
@@ -18,47 +22,66 @@ export function parseCsv(text: string, delimiter = ","): CsvRecord[] {
   let start = 1;
   let i = 0;
   const n = text.length;
-  const endRecord = () => {
+  const endField = () => {
     fields.push(quoted ? field : field.trim());
-    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: start, fields });
-    fields = [];
     field = "";
     quoted = false;
   };
+  const endRecord = () => {
+    endField();
+    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: start, fields });
+    fields = [];
+  };
+  /** Length of the line break at `k` (CRLF 2, LF or CR 1), 0 when there is none. */
+  const lineBreak = (k: number) =>
+    text[k] === "\r" ? (text[k + 1] === "\n" ? 2 : 1) : text[k] === "\n" ? 1 : 0;
   while (i < n) {
     const c = text[i];
     if (c === '"' && field.trim() === "" && !quoted) {
-      // Quoted field.
+      const opened = line;
       field = "";
       quoted = true;
       i++;
+      let closed = false;
       while (i < n) {
-        const d = text[i];
-        if (d === '"') {
+        if (text[i] === '"') {
           if (text[i + 1] === '"') {
             field += '"';
             i += 2;
             continue;
           }
           i++;
+          closed = true;
           break;
         }
-        if (d === "\n") line++;
-        field += d;
-        i++;
+        const br = lineBreak(i);
+        if (br > 0) {
+          field += text.slice(i, i + br);
+          i += br;
+          line++;
+          continue;
+        }
+        field += text[i++];
       }
-      // Anything between the closing quote and the delimiter is kept (lenient).
-      while (i < n && text[i] !== delimiter && text[i] !== "\n" && text[i] !== "\r") field += text[i++];
+      if (!closed) {
+        throw new UserError(
+          `${file}:${opened}`,
+          `a quoted field opened on this line is never closed (missing ")`,
+        );
+      }
+      // Spaces after the closing quote are dropped; other text up to the delimiter is kept (lenient).
+      let rest = "";
+      while (i < n && text[i] !== delimiter && lineBreak(i) === 0) rest += text[i++];
+      field += rest.trimEnd();
       continue;
     }
+    const br = lineBreak(i);
     if (c === delimiter) {
-      fields.push(quoted ? field : field.trim());
-      field = "";
-      quoted = false;
+      endField();
       i++;
-    } else if (c === "\r" || c === "\n") {
+    } else if (br > 0) {
       endRecord();
-      i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
+      i += br;
       line++;
       start = line;
     } else {
@@ -66,6 +89,6 @@ export function parseCsv(text: string, delimiter = ","): CsvRecord[] {
       i++;
     }
   }
-  if (field !== "" || fields.length > 0) endRecord();
+  if (field !== "" || quoted || fields.length > 0) endRecord();
   return records;
 }

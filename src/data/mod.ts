@@ -48,4 +48,5 @@ export { DataMemory, DEFAULT_DATA_MEMORY, formatBytes, parseByteSize } from "./m
 export { prefetch } from "./prefetch.ts";
 export { DEFAULT_ATTRIBUTES } from "./heads.ts";
 export { splitCounts } from "./validate.ts";
+export { skippedSummary } from "./problems.ts";
 export { ensureSynth, generateSynth, type SynthOptions, type SynthSummary } from "./synth/generate.ts";

@@ -42,6 +42,7 @@ export async function openDataset(
       partition: s.partition === null ? undefined : resolve(root, s.partition ?? "list_eval_partition.txt"),
       partitionRequired: typeof s.partition === "string",
       heads: specHeads,
+      spec,
     };
     if (!isDirectory(layout.images)) throw new UserError(spec, `images: folder not found: ${layout.images}`);
     return openCeleba(layout, heads, skipBad);

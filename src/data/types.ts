@@ -50,6 +50,8 @@ export interface HeadBinding {
 export interface Problem {
   where: string;
   detail: string;
+  /** The image concerned (its id, e.g. `000003.jpg`), when the problem is about one. */
+  image?: string;
 }
 
 /** A parsed dataset: what is in it, not yet the pixels. */

@@ -15,6 +15,7 @@ import {
   openDataset,
   openImages,
   type Preprocess,
+  skippedSummary,
   type Split,
 } from "../data/mod.ts";
 import type { HeadConfig, TrainConfig } from "./config.ts";
@@ -74,9 +75,7 @@ export async function loadRunSplits<S extends Split>(
     skipBad: config.skipBad,
   });
   for (const n of ds.notes) log(n);
-  if (ds.problems.length) {
-    log(`skipped ${ds.problems.length} bad rows/images (first: ${ds.problems[0].where})`);
-  }
+  if (ds.problems.length) log(skippedSummary(ds.problems, "bad rows/images"));
   const memory = o.dataMemory instanceof DataMemory ? o.dataMemory : new DataMemory(o.dataMemory);
   const out = {} as Record<S, ImageSource>;
   for (const split of splits) {
@@ -89,6 +88,7 @@ export async function loadRunSplits<S extends Split>(
         o.onProgress?.(split, p.done, p.total, p.cached, p);
       },
     });
+    if (set.problems.length) log(skippedSummary(set.problems, `${split} images that did not decode`));
     if (set.decoded > 0) {
       const resumed = last?.resumed ? ` (finished a build interrupted after ${last.resumed})` : "";
       const rate = last?.rate ? ` at ${Math.round(last.rate)} images/s` : "";

@@ -29,7 +29,7 @@ export const BEST_DIR = "best";
 export const BEST_INFO_FILE = "best.json";
 /** Folder of the checkpoints. */
 export const CHECKPOINTS_DIR = "checkpoints";
-/** File in `checkpoints/` naming the newest complete checkpoint. */
+/** File in `checkpoints/` naming the newest checkpoint written (for people; readers pick the newest complete one). */
 export const LATEST_FILE = "latest";
 /** A checkpoint's loop position and optimizer manifest; its presence marks the checkpoint complete. */
 export const STATE_FILE = "state.json";
@@ -41,27 +41,23 @@ export function checkpointName(step: number): string {
   return `step-${String(step).padStart(8, "0")}`;
 }
 
-/** The newest complete checkpoint directory of a run, or null when it has none. */
+/**
+ * The newest complete checkpoint directory of a run (highest step with its state.json), or null when
+ * it has none. `latest` is not trusted for this: a run killed between writing a checkpoint and
+ * updating `latest` leaves a newer complete one than it names.
+ */
 export async function latestCheckpoint(runDir: string): Promise<string | null> {
   const root = join(runDir, CHECKPOINTS_DIR);
-  try {
-    const name = (await Deno.readTextFile(join(root, LATEST_FILE))).trim();
-    if (/^step-\d+$/.test(name)) {
-      await Deno.stat(join(root, name, STATE_FILE));
-      return join(root, name);
-    }
-  } catch {
-    // fall through: pick the highest complete step directory
-  }
-  const names: string[] = [];
+  const steps: { name: string; step: number }[] = [];
   try {
     for await (const e of Deno.readDir(root)) {
-      if (e.isDirectory && /^step-\d+$/.test(e.name)) names.push(e.name);
+      const m = e.isDirectory ? /^step-(\d+)$/.exec(e.name) : null;
+      if (m) steps.push({ name: e.name, step: Number(m[1]) });
     }
   } catch {
     return null;
   }
-  for (const name of names.sort().reverse()) {
+  for (const { name } of steps.sort((a, b) => b.step - a.step)) {
     if (await exists(join(root, name, STATE_FILE))) return join(root, name);
   }
   return null;

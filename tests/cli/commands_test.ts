@@ -5,12 +5,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
-const root = new URL("../../", import.meta.url).pathname;
+import { type ChildResult, runTask } from "../child.ts";
 
-async function task(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), { args: ["task", "-q", ...args], cwd: root }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+/** Runs a deno task as a user does (killed, and the test failed, after a minute). */
+function task(...args: string[]): Promise<ChildResult> {
+  return runTask(args[0], args.slice(1), { timeoutMs: 60_000 });
 }
 
 const COMMANDS = [

@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
+import { runTask } from "../child.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-/** Runs `deno task compile` exactly as a user would, with the task's own permissions. */
-async function compile(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "compile", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+/** Runs `deno task compile` exactly as a user would, with the task's own permissions (and a deadline). */
+function compile(...args: string[]) {
+  return runTask("compile", args, { timeoutMs: 60_000 });
 }
 
 Deno.test("cli compile: a user mistake exits 1 with one line and no stack trace", async () => {

@@ -5,6 +5,7 @@ import { compileFile } from "../../src/compiler/mod.ts";
 import { lowerToModel } from "../../src/compiler/lower.ts";
 import { irToJson } from "../../src/compiler/emit/json.ts";
 import { assertSnapshot, SnapshotMismatch } from "../snapshot.ts";
+import { tempDir } from "../temp.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -47,4 +48,31 @@ Deno.test("snapshot: a mismatch fails with a readable unified diff", async () =>
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("snapshot: a missing snapshot fails (CI or not) and writes nothing; only an update writes it", async () => {
+  const dir = await tempDir("snapshot-");
+  const ci = Deno.env.get("CI");
+  try {
+    for (const env of [undefined, "true"]) {
+      if (env === undefined) Deno.env.delete("CI");
+      else Deno.env.set("CI", env);
+      const err = await assertSnapshot("new.txt", "units: 64\n", { dir, update: false }).then(
+        () => null,
+        (e) => e,
+      );
+      assert.ok(err instanceof SnapshotMismatch, `CI=${env}`);
+      assert.match(
+        err.message,
+        /^no snapshot new\.txt in .*; run `deno task snapshot:update`, review it and commit it$/,
+      );
+      assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
+    }
+  } finally {
+    if (ci === undefined) Deno.env.delete("CI");
+    else Deno.env.set("CI", ci);
+  }
+  await assertSnapshot("new.txt", "units: 64\n", { dir, update: true });
+  assert.equal(await Deno.readTextFile(`${dir}/new.txt`), "units: 64\n");
+  await assertSnapshot("new.txt", "units: 64\n", { dir, update: false });
 });

@@ -157,7 +157,7 @@ Deno.test("bbox-csv: a box outside the picture fails at decoding, naming the CSV
       loadImages(ds, "train", { size: 8, crop: "box" }, { cacheDir: join(dir, "c") })
     );
     assert.equal(e.where, `${csv}:6`);
-    includes(e.detail, "lies outside image");
+    includes(e.detail, "passes the right and bottom edge of image");
     const lenient = await openDataset(spec, HEADS, { skipBad: true });
     const set = await loadImages(lenient, "train", { size: 8, crop: "box" }, { cacheDir: join(dir, "c") });
     assert.equal(set.count, 2);

@@ -2,10 +2,11 @@
 import { join } from "node:path";
 import sharp from "sharp";
 import { isUserError, type UserError } from "../../src/util/errors.ts";
+import { tempDir as makeTemp } from "../temp.ts";
 
-/** A fresh temp folder; remove it with `Deno.remove(dir, { recursive: true })`. */
+/** A fresh temp folder (removed after the test file's last test, if the test has not removed it). */
 export function tempDir(): Promise<string> {
-  return Deno.makeTempDir({ prefix: "data-test-" });
+  return makeTemp("data-test-");
 }
 
 /** Writes a solid-colour image (PNG, or JPEG when the name ends in .jpg). */

@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { useBackend } from "../../src/backend/mod.ts";
 import { predictImages, prepareImages } from "../../src/eval/predict.ts";
 import { defaultPreprocessing } from "../../src/run/mod.ts";
+import { tempDir } from "../temp.ts";
 
 async function photo(dir: string, name: string, seed: number): Promise<string> {
   const [w, h] = [40, 30];
@@ -32,7 +33,7 @@ async function reference(
 }
 
 Deno.test("images are prepared as the run's preprocessing records", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const files = [await photo(dir, "a.png", 1), await photo(dir, "b.png", 3)];
   for (const fit of ["fill", "cover"] as const) {
     const pre = { ...defaultPreprocessing(8), fit };
@@ -47,7 +48,7 @@ Deno.test("images are prepared as the run's preprocessing records", async () => 
 
 Deno.test("predictImages gives each head's most probable class, its probability and the distribution", async () => {
   await useBackend("cpu");
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const files = [await photo(dir, "a.png", 1), await photo(dir, "b.png", 5)];
   const input = tf.input({ shape: [8, 8, 3] });
   const flat = tf.layers.flatten().apply(input) as tf.SymbolicTensor;

@@ -14,6 +14,7 @@ import {
   writeRunConfig,
 } from "../../src/run/mod.ts";
 import { isUserError } from "../../src/util/errors.ts";
+import { tempDir } from "../temp.ts";
 
 /** A config.json as runs made before this change wrote it (no preprocessing). */
 function oldConfig(): Record<string, unknown> {
@@ -42,7 +43,7 @@ function oldConfig(): Record<string, unknown> {
 }
 
 async function runWith(config: unknown, raw?: string): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "run-config-" });
+  const dir = await tempDir("run-config-");
   await Deno.writeTextFile(join(dir, "config.json"), raw ?? JSON.stringify(config, null, 2));
   return dir;
 }
@@ -70,7 +71,7 @@ Deno.test("an old config.json reads back with the preprocessing its run used", a
 });
 
 Deno.test("a config written and read back is the same, preprocessing included", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const config = {
     ...parseRunConfig(oldConfig(), "x"),
     preprocessing: { ...defaultPreprocessing(48), fit: "cover" },
@@ -115,12 +116,12 @@ Deno.test("a damaged config.json is one line naming the file and the field", asy
     assert.ok(message.startsWith(join(dir, "config.json")), message);
     assert.match(message, pattern);
   }
-  const empty = await Deno.makeTempDir();
+  const empty = await tempDir();
   assert.match(await userError(() => readRunConfig(empty)), /: not a run directory \(no config\.json\)$/);
 });
 
 Deno.test("spec.json is parsed with the graph schema and named in its errors; absent is undefined", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   assert.equal(await readRunSpec(dir), undefined);
   await Deno.writeTextFile(
     join(dir, "spec.json"),
@@ -130,7 +131,7 @@ Deno.test("spec.json is parsed with the graph schema and named in its errors; ab
 });
 
 Deno.test("metrics.jsonl: a torn line is skipped, a wrong record is named by line and field", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const record = {
     epoch: 1,
     step: 4,

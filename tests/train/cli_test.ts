@@ -6,16 +6,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type EpochRecord, readMetrics } from "../../src/run/mod.ts";
+import { type ChildResult, runDeno, waitUntil } from "../child.ts";
 import { fixtureData, tempRuns, TINY_TMTL } from "./helpers.ts";
 
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys"];
 const cli = (name: string) => new URL(`../../src/cli/${name}.ts`, import.meta.url).pathname;
 
-async function run(name: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), { args: ["run", ...PERMS, cli(name), ...args] })
-    .output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+/** Runs a command to its end (killed, and the test failed, after two minutes). */
+function run(name: string, args: string[]): Promise<ChildResult> {
+  return runDeno(["run", ...PERMS, cli(name), ...args]);
 }
 
 const stable = ({ seconds: _s, valSeconds: _v, imagesPerSecond: _i, ...rest }: EpochRecord) => rest;
@@ -36,16 +35,15 @@ Deno.test("train killed with SIGKILL mid-epoch and resumed ends exactly like an 
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...PERMS, cli("train"), ...(await trainArgs(runs, "killed"))],
     stdout: "null",
-    stderr: "null",
+    stderr: "piped",
   }).spawn();
-  let seen = "";
-  while (true) {
-    seen = await Deno.readTextFile(join(killedDir, "checkpoints", "latest")).catch(() => "");
-    if (Number(seen.match(/step-(\d+)/)?.[1] ?? 0) >= 10) break; // epoch 2, batch 2 of 8
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  // Fails at once if the run crashes, and after two minutes if it hangs.
+  await waitUntil(child, async () => {
+    const seen = await Deno.readTextFile(join(killedDir, "checkpoints", "latest")).catch(() => "");
+    return Number(seen.match(/step-(\d+)/)?.[1] ?? 0) >= 10; // epoch 2, batch 2 of 8
+  }, "checkpoint step 10");
   child.kill("SIGKILL");
-  const status = await child.status;
+  const [status] = await Promise.all([child.status, child.stderr.cancel()]);
   assert.equal(status.signal, "SIGKILL", "the run was still going when killed");
   assert.ok((await readMetrics(killedDir)).length < 3);
 

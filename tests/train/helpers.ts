@@ -1,7 +1,7 @@
 /**
  * Shared fixtures of the training tests: the wasm backend with the project's training kernels, a small
- * synthetic face set in CelebA layout (generated once per process into a temp dir), and a quiet
- * progress sink.
+ * synthetic face set in CelebA layout (generated once per test file into a temp dir), and a quiet
+ * progress sink. Their temp folders are removed after the test file's last test.
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { generateSynth } from "../../src/data/synth/generate.ts";
 import type { EpochRecord } from "../../src/run/mod.ts";
 import type { NewRunOptions } from "../../src/train/setup.ts";
 import type { ProgressSink } from "../../src/util/progress.ts";
+import { tempDir } from "../temp.ts";
 
 export const TINY_TMTL = new URL("./fixtures/tiny_tmtl.ts", import.meta.url).pathname;
 export const TINY_ATTENTION = new URL("./fixtures/tiny_attention_mtl.ts", import.meta.url).pathname;
@@ -24,7 +25,7 @@ let fixture: Promise<string> | undefined;
 /** A 80-face synthetic set at 32×32 (64 train, 8 val, 8 test), made once per process. */
 export function fixtureData(): Promise<string> {
   return fixture ??= (async () => {
-    const dir = await Deno.makeTempDir({ prefix: "train-fixture-" });
+    const dir = await tempDir("train-fixture-");
     await generateSynth({ out: join(dir, "synth"), count: 80, size: 32, seed: 3 });
     return join(dir, "synth");
   })();
@@ -36,9 +37,33 @@ export function memorySink(isTerminal = false): ProgressSink & { text: () => str
   return { write: (t) => void parts.push(t), isTerminal, columns: 120, text: () => parts.join("") };
 }
 
-/** A fresh temp directory for runs. */
+/** A fresh temp directory for runs (removed after the test file's last test). */
 export function tempRuns(): Promise<string> {
-  return Deno.makeTempDir({ prefix: "runs-" });
+  return tempDir("runs-");
+}
+
+/**
+ * A new run's options: the tiny TMTL on the fixture set in `runsDir`, on wasm, no mid-epoch
+ * checkpoints, seed 1, whole batches as one pass — each overridable.
+ */
+export async function tinyRunOptions(
+  runsDir: string,
+  o: Partial<NewRunOptions> = {},
+): Promise<NewRunOptions> {
+  return {
+    graph: TINY_TMTL,
+    data: await fixtureData(),
+    runsDir,
+    runId: "r",
+    overrides: {},
+    microBatch: 16,
+    seed: 1,
+    checkpointEvery: 0,
+    backend: "wasm",
+    skipBad: false,
+    command: ["test"],
+    ...o,
+  };
 }
 
 /** An epoch record without the timing fields, which legitimately differ between equal runs. */

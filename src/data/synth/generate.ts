@@ -5,6 +5,7 @@ import { runPool } from "../pool.ts";
 import { Rng } from "../../util/rng.ts";
 import { type FaceParams, LABEL_NOISE, sampleFace, SYNTH_ATTRIBUTES } from "./face.ts";
 import { faceSvg } from "./svg.ts";
+import { claimSynthFolder } from "./target.ts";
 
 /** Version tag of the generator, recorded in synth.json; bump when images or labels change. */
 export const GENERATOR = "synthetic faces v3";
@@ -19,6 +20,8 @@ export interface SynthOptions {
   seed: number;
   /** Faces rendered at once (default 4). */
   concurrency?: number;
+  /** Write into `out` even when it holds files data:synth did not write (see `claimSynthFolder`). */
+  force?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -75,10 +78,12 @@ export function synthSplit(i: number, count: number): 0 | 1 | 2 {
  * Generates a synthetic face-attribute set in the CelebA layout under `out`:
  * `img_align_celeba/000001.jpg…`, `list_attr_celeba.txt` (written labels, with label noise),
  * `list_attr_clean.txt` (the same without noise), `list_eval_partition.txt` (80/10/10) and
- * `synth.json` (settings). The label files are written last, atomically.
+ * `synth.json` (settings). The label files are written last, atomically. A folder holding files
+ * data:synth did not write is refused (a UserError) unless `force`.
  */
 export async function generateSynth(o: SynthOptions): Promise<SynthSummary> {
   const t0 = performance.now();
+  await claimSynthFolder(o.out, o.force);
   const imgDir = join(o.out, "img_align_celeba");
   await Deno.mkdir(imgDir, { recursive: true });
   const params = new Array<FaceParams>(o.count);
