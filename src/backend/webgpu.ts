@@ -32,10 +32,35 @@ interface GpuLike {
   requestAdapter(): Promise<{ info?: AdapterInfo; isFallbackAdapter?: boolean } | null>;
 }
 
+/**
+ * On Linux the Vulkan driver's window-system code prints "error: XDG_RUNTIME_DIR is invalid or not set
+ * in the environment." to stderr when it looks for a display and the variable is missing (ssh, CI,
+ * containers). Looking for a GPU needs no display: give the process a private runtime folder (0700,
+ * removed at exit) so that nothing error-like is printed on a normal run. Without the permissions to
+ * do so, nothing changes.
+ */
+function ensureRuntimeDir(): void {
+  try {
+    if (Deno.build.os !== "linux" || Deno.env.get("XDG_RUNTIME_DIR")) return;
+    const dir = Deno.makeTempDirSync({ prefix: "mtl-graph-runtime-" });
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+    globalThis.addEventListener("unload", () => {
+      try {
+        Deno.removeSync(dir, { recursive: true });
+      } catch {
+        // already gone
+      }
+    });
+  } catch {
+    // no permission to read the variable or make the folder: the probe still works
+  }
+}
+
 /** Asks Deno for a WebGPU adapter; undefined with a reason when there is none. */
 export async function probeAdapter(): Promise<{ info?: AdapterInfo; reason?: string }> {
   const gpu = (globalThis.navigator as unknown as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu) return { reason: "navigator.gpu is not available in this Deno" };
+  ensureRuntimeDir();
   try {
     const adapter = await gpu.requestAdapter();
     if (!adapter) return { reason: "no WebGPU adapter found" };

@@ -38,3 +38,54 @@ export function memorySink(isTerminal = false): ProgressSink & { text: () => str
 export function tempRuns(): Promise<string> {
   return Deno.makeTempDir({ prefix: "runs-" });
 }
+
+/** Copies a folder tree (a run directory, say) to `to`. */
+export async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    const [a, b] = [join(from, e.name), join(to, e.name)];
+    if (e.isDirectory) await copyDir(a, b);
+    else if (e.isFile) await Deno.copyFile(a, b);
+  }
+}
+
+let trained: Promise<string> | undefined;
+/**
+ * A finished tiny TMTL run (2 epochs of 4 steps, a checkpoint every 2 steps, so steps 6 and 8 are
+ * kept, and best/), trained once per process. Tests copy it before damaging it.
+ */
+export function trainedRun(): Promise<string> {
+  return trained ??= (async () => {
+    const { prepareNewRun } = await import("../../src/train/setup.ts");
+    const { executeRun } = await import("../../src/train/run.ts");
+    await wasmBackend();
+    const runs = await tempRuns();
+    const run = await prepareNewRun({
+      graph: TINY_TMTL,
+      data: await fixtureData(),
+      runsDir: runs,
+      runId: "trained",
+      overrides: { epochs: 2, batchSize: 16 },
+      microBatch: 16,
+      seed: 4,
+      checkpointEvery: 2,
+      backend: "wasm",
+      skipBad: false,
+      command: ["test"],
+    });
+    await executeRun(run, {
+      cacheDir: join(runs, ".cache"),
+      sink: memorySink(),
+      curves: false,
+      log: () => {},
+    });
+    return run.runDir;
+  })();
+}
+
+/** A fresh copy of {@link trainedRun} to damage. */
+export async function trainedRunCopy(): Promise<string> {
+  const dir = join(await tempRuns(), "tiny_tmtl", "copy");
+  await copyDir(await trainedRun(), dir);
+  return dir;
+}

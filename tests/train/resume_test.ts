@@ -7,7 +7,8 @@ import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { type EpochRecord, latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { loadRunData, type NewRunOptions, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
+import { prepareResume } from "../../src/train/resume.ts";
+import { loadRunData, type NewRunOptions, prepareNewRun } from "../../src/train/setup.ts";
 import { fixtureData, memorySink, tempRuns, TINY_ATTENTION, wasmBackend } from "./helpers.ts";
 
 /** A record without the timing fields, which legitimately differ. */
@@ -38,10 +39,12 @@ Deno.test("a run stopped mid-epoch and resumed matches the uninterrupted run exa
   const cache = join(await tempRuns(), ".cache");
 
   const whole = await prepareNewRun(await options(await tempRuns()));
+  whole.lock.release();
   const data = await loadRunData(whole.config, cache);
   await runTraining({ ...whole, ...data, sink: memorySink(), curves: false });
 
   const killed = await prepareNewRun(await options(await tempRuns()));
+  killed.lock.release();
   const stopped = await runTraining({
     ...killed,
     ...data,
@@ -54,6 +57,7 @@ Deno.test("a run stopped mid-epoch and resumed matches the uninterrupted run exa
   assert.match((await latestCheckpoint(killed.runDir))!, /step-00000006$/);
 
   const resumed = await prepareResume(killed.runDir);
+  resumed.lock.release();
   assert.deepEqual([resumed.start!.epoch, resumed.start!.batch, resumed.start!.step], [2, 2, 6]);
   await runTraining({ ...resumed, ...data, sink: memorySink(), curves: false });
 
