@@ -126,7 +126,9 @@ export const TRAIN = defineCommand({
   }
   const c = run.config;
   console.log(
-    `run ${run.runDir}: ${c.graphName} at ${c.inputSize}×${c.inputSize}, ${c.epochs} epochs, batch ${c.batchSize} ` +
+    `run ${run.runDir}: ${c.graphName} at ${c.inputSize}×${c.inputSize}, ${c.epochs} epoch${
+      c.epochs === 1 ? "" : "s"
+    }, batch ${c.batchSize} ` +
       `(micro-batch ${c.microBatch}), adam lr ${c.optimizer.lr}` +
       c.schedule.map((s) => ` → ${s.lr} after epoch ${s.afterEpoch}`).join("") +
       `, augment flip ${c.augment.flip ? "on" : "off"} shift ${c.augment.shift}, seed ${c.seed}, ` +
