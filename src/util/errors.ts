@@ -38,7 +38,10 @@ export function systemError(e: unknown): UserError | undefined {
   const message = e instanceof Error ? e.message : "";
   const nul = /^file name contained an unexpected NUL byte(?:: (\w+) '(.*)')?/s.exec(message);
   if (nul) {
-    return new UserError((nul[2] ?? "").slice(0, 200), `a file name cannot hold a NUL byte${nul[1] ? ` (${nul[1]})` : ""}`);
+    return new UserError(
+      (nul[2] ?? "").slice(0, 200),
+      `a file name cannot hold a NUL byte${nul[1] ? ` (${nul[1]})` : ""}`,
+    );
   }
   const m = /^(.*?) \(os error \d+\)(?:: (\w+) '(.*)')?/s.exec(message);
   if (!m) return undefined;

@@ -12,7 +12,7 @@ import { checkStep, DivergenceError, globalNorm, lowerLr, maxAbs } from "../../s
 import { executeRun } from "../../src/train/run.ts";
 import { prepareNewRun } from "../../src/train/setup.ts";
 import { Rng } from "../../src/util/rng.ts";
-import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
+import { memorySink, tempRuns, tinyRunOptions, wasmBackend } from "./helpers.ts";
 
 Deno.test("globalNorm and maxAbs agree with naive loops; NaN or ∞ anywhere makes maxAbs NaN", async () => {
   await wasmBackend();
@@ -50,20 +50,14 @@ Deno.test("checkStep names each cause; a limit of 0 turns its check off", () => 
 });
 
 async function divergingRun(runs: string, overrides: Record<string, unknown>, guard = {}) {
-  return await prepareNewRun({
-    graph: TINY_TMTL,
-    data: await fixtureData(),
-    runsDir: runs,
-    runId: "d",
-    overrides: { epochs: 3, batchSize: 16, ...overrides },
-    microBatch: 16,
-    seed: 1,
-    checkpointEvery: 1,
-    backend: "wasm",
-    skipBad: false,
-    command: ["test"],
-    guard,
-  });
+  return await prepareNewRun(
+    await tinyRunOptions(runs, {
+      runId: "d",
+      overrides: { epochs: 3, batchSize: 16, ...overrides },
+      checkpointEvery: 1,
+      guard,
+    }),
+  );
 }
 
 Deno.test("runaway weights stop the run in one line; the last checkpoint is good; --resume takes the advice", async () => {

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { useBackend } from "../../src/backend/mod.ts";
 import { generateSynth } from "../../src/data/synth/generate.ts";
+import type { NewRunOptions } from "../../src/train/setup.ts";
 import type { ProgressSink } from "../../src/util/progress.ts";
 
 export const TINY_TMTL = new URL("./fixtures/tiny_tmtl.ts", import.meta.url).pathname;
@@ -49,6 +50,27 @@ export async function copyDir(from: string, to: string): Promise<void> {
   }
 }
 
+/** Options of a new tiny TMTL run on the fixture set (wasm, micro-batch 16, a checkpoint every 2 steps). */
+export async function tinyRunOptions(
+  runsDir: string,
+  patch: Partial<NewRunOptions> = {},
+): Promise<NewRunOptions> {
+  return {
+    graph: TINY_TMTL,
+    data: await fixtureData(),
+    runsDir,
+    runId: "r",
+    overrides: { epochs: 3, batchSize: 16 },
+    microBatch: 16,
+    seed: 1,
+    checkpointEvery: 2,
+    backend: "wasm",
+    skipBad: false,
+    command: ["test"],
+    ...patch,
+  };
+}
+
 let trained: Promise<string> | undefined;
 /**
  * A finished tiny TMTL run (2 epochs of 4 steps, a checkpoint every 2 steps, so steps 6 and 8 are
@@ -60,19 +82,9 @@ export function trainedRun(): Promise<string> {
     const { executeRun } = await import("../../src/train/run.ts");
     await wasmBackend();
     const runs = await tempRuns();
-    const run = await prepareNewRun({
-      graph: TINY_TMTL,
-      data: await fixtureData(),
-      runsDir: runs,
-      runId: "trained",
-      overrides: { epochs: 2, batchSize: 16 },
-      microBatch: 16,
-      seed: 4,
-      checkpointEvery: 2,
-      backend: "wasm",
-      skipBad: false,
-      command: ["test"],
-    });
+    const run = await prepareNewRun(
+      await tinyRunOptions(runs, { runId: "trained", overrides: { epochs: 2, batchSize: 16 }, seed: 4 }),
+    );
     await executeRun(run, {
       cacheDir: join(runs, ".cache"),
       sink: memorySink(),

@@ -7,24 +7,12 @@ import { latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts
 import { DivergenceError } from "../../src/train/guard.ts";
 import { runTraining } from "../../src/train/loop.ts";
 import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
-import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
+import { memorySink, tempRuns, tinyRunOptions, wasmBackend } from "./helpers.ts";
 
 Deno.test("a NaN loss stops the run and keeps the last good checkpoint", async () => {
   await wasmBackend();
   const runs = await tempRuns();
-  const run = await prepareNewRun({
-    graph: TINY_TMTL,
-    data: await fixtureData(),
-    runsDir: runs,
-    runId: "nan",
-    overrides: { epochs: 3, batchSize: 16 },
-    microBatch: 16,
-    seed: 1,
-    checkpointEvery: 2,
-    backend: "wasm",
-    skipBad: false,
-    command: ["test"],
-  });
+  const run = await prepareNewRun(await tinyRunOptions(runs, { runId: "nan" }));
   const data = await loadRunData(run.config, join(runs, ".cache"));
   run.lock.release();
   const poison = (step: number) => {
