@@ -61,7 +61,8 @@ export function parseBackendName(value: string): BackendName {
     "tfjs-node": "tensorflow",
     "node": "tensorflow",
   };
-  const hint = aliases[v] ? ` (did you mean ${aliases[v]}?)` : "";
+  // Own keys only: a user's `constructor` or `__proto__` is not an alias.
+  const hint = Object.hasOwn(aliases, v) ? ` (did you mean ${aliases[v]}?)` : "";
   throw new UserError(
     "--backend",
     `unknown backend '${value}'${hint}; choose one of ${BACKEND_NAMES.join(", ")}`,

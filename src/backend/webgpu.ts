@@ -32,10 +32,45 @@ interface GpuLike {
   requestAdapter(): Promise<{ info?: AdapterInfo; isFallbackAdapter?: boolean } | null>;
 }
 
+/**
+ * On Linux the Vulkan driver's window-system code prints "error: XDG_RUNTIME_DIR is invalid or not set
+ * in the environment." to stderr when it looks for a display and the variable is missing (ssh, CI,
+ * containers). Looking for a GPU needs no display: give the process a private runtime folder (0700,
+ * removed at exit) so that nothing error-like is printed on a normal run. Where the command may not
+ * write to the temp folder (the deno tasks), the variable names a private path that does not exist,
+ * which the driver takes as "no display" just as quietly.
+ */
+function ensureRuntimeDir(): void {
+  try {
+    if (Deno.build.os !== "linux" || Deno.env.get("XDG_RUNTIME_DIR")) return;
+  } catch {
+    return; // no permission to read the variable: leave it alone
+  }
+  let dir: string;
+  try {
+    dir = Deno.makeTempDirSync({ prefix: "mtl-graph-runtime-" });
+    globalThis.addEventListener("unload", () => {
+      try {
+        Deno.removeSync(dir, { recursive: true });
+      } catch {
+        // already gone
+      }
+    });
+  } catch {
+    dir = `/tmp/mtl-graph-runtime-${crypto.randomUUID()}`;
+  }
+  try {
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  } catch {
+    // no permission to set it: the probe still works, with the driver's line
+  }
+}
+
 /** Asks Deno for a WebGPU adapter; undefined with a reason when there is none. */
 export async function probeAdapter(): Promise<{ info?: AdapterInfo; reason?: string }> {
   const gpu = (globalThis.navigator as unknown as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu) return { reason: "navigator.gpu is not available in this Deno" };
+  ensureRuntimeDir();
   try {
     const adapter = await gpu.requestAdapter();
     if (!adapter) return { reason: "no WebGPU adapter found" };

@@ -20,7 +20,7 @@
  */
 import type { BackendChoice } from "../backend/mod.ts";
 import { backendRequestFromArgs } from "../backend/names.ts";
-import { UserError } from "../util/errors.ts";
+import { systemError, UserError } from "../util/errors.ts";
 import { type Flags, HELP_FLAG, type ParsedFlags, parseFlags, renderFlagHelp } from "../util/flags.ts";
 import { runMain } from "./main.ts";
 
@@ -55,6 +55,8 @@ export interface CommandContext<F extends Flags> extends ParsedFlags<F> {
 /** A command ready to run. */
 export interface Command {
   name: string;
+  /** The flag table (without --help), for tools that read it (the hostile-input tests). */
+  flags: Flags;
   /** The usage line(s), as parse errors end. */
   usage: string;
   /** The full `--help` text. */
@@ -88,7 +90,8 @@ export function commandHelp<F extends Flags>(spec: CommandSpec<F>): string {
 
 /**
  * Turns a missing Deno permission into a one-line UserError saying which folders the command's deno
- * task may write and how to widen it; anything else passes through.
+ * task may write and how to widen it, and an operating-system error about a path (not found, not a
+ * directory, name too long, I/O error, …) into one line naming the path; anything else passes through.
  */
 export async function withPermissionHint(
   writes: readonly string[],
@@ -97,7 +100,7 @@ export async function withPermissionHint(
   try {
     await body();
   } catch (e) {
-    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    if (e instanceof Deno.errors.NotCapable) {
       const what = (e as Error).message.split(", run again")[0];
       const where = writes.length
         ? `The deno task allows writing only under ${
@@ -107,7 +110,7 @@ export async function withPermissionHint(
         : "Run the command with `deno run` and the permission it asks for";
       throw new UserError("", `${what}. ${where}`);
     }
-    throw e;
+    throw systemError(e) ?? e;
   }
 }
 
@@ -136,5 +139,12 @@ export function defineCommand<F extends Flags>(
     const ctx = { ...parsed, values: parsed.values as CommandContext<F>["values"], args, backend };
     await withPermissionHint(spec.writes ?? [], async () => await body(ctx));
   };
-  return { name: spec.name, usage, help, run, main: () => void runMain(() => run(Deno.args)) };
+  return {
+    name: spec.name,
+    flags: spec.flags,
+    usage,
+    help,
+    run,
+    main: () => void runMain(() => run(Deno.args)),
+  };
 }

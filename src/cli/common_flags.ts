@@ -42,6 +42,10 @@ export const COMMON_FLAGS = {
     help: "which weights: best by mean validation accuracy, or last (the latest checkpoint)",
   },
   json: { type: "boolean", help: "print JSON instead of text" },
+  force: {
+    type: "boolean",
+    help: "write into an existing folder this project did not make (one without a .mtl-graph marker)",
+  },
 } as const satisfies Flags;
 
 /** The flags the demo and experiment commands take per graph of the pair. */

@@ -14,6 +14,7 @@ import { toMermaid } from "../compiler/emit/mermaid.ts";
 import { summarize } from "../compiler/emit/summary.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
+import { claimOutputDir } from "../util/owned_dir.ts";
 import { defineCommand } from "./command.ts";
 import { COMMON_FLAGS } from "./common_flags.ts";
 
@@ -31,6 +32,7 @@ export const COMPILE = defineCommand({
       type: "boolean",
       help: "list every layer in the summary (blocks are folded into one row otherwise)",
     },
+    force: COMMON_FLAGS.force,
   },
   writes: ["out"],
 }, async ({ values, positionals }) => {
@@ -43,8 +45,9 @@ export const COMPILE = defineCommand({
   if (model.countParams() !== ir.totalParams) {
     throw new Error(`lowered model has ${model.countParams()} params, IR says ${ir.totalParams}`);
   }
-  console.log(summarize(ir, { full: values.full ?? false }));
   const dir = join(values.out, ir.name);
+  await claimOutputDir(dir, { command: "compile", force: values.force });
+  console.log(summarize(ir, { full: values.full ?? false }));
   const topology = JSON.stringify(
     { format: "layers-model", modelTopology: model.toJSON(null, false) },
     null,

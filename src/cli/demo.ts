@@ -51,6 +51,7 @@ export const DEMO = defineCommand({
     out: { ...COMMON_FLAGS.out, default: join("out", "demo"), help: "where table.md and tsne.svg/png go" },
     runs: COMMON_FLAGS.runs,
     cache: COMMON_FLAGS.cache,
+    force: COMMON_FLAGS.force,
     ...BACKEND_FLAGS,
   },
   writes: ["runs", ".cache", "data", "out"],
@@ -68,6 +69,7 @@ export const DEMO = defineCommand({
     runsDir: values.runs,
     cacheDir: values.cache,
     backend: chosen.name,
+    force: values.force,
   });
   console.log("\n" + text);
 });

@@ -63,6 +63,7 @@ export const EVAL = defineCommand({
         accuracy: accuracies(r.result),
         loss: Object.fromEntries(Object.entries(r.result.heads).map(([h, m]) => [h, m.loss])),
         average: r.result.meanAccuracy,
+        weights: { which: r.weights.which, path: r.weights.modelPath, description: r.weights.description },
       })),
       null,
       2,
@@ -70,8 +71,10 @@ export const EVAL = defineCommand({
     return;
   }
   const sources = [...new Set(rows.map((r) => `${r.data} (${r.result.count} images)`))];
-  console.log(`\nAccuracy (%) on the ${split} split of ${sources.join(", ")}, ${weights} weights:\n`);
+  console.log(`\nAccuracy (%) on the ${split} split of ${sources.join(", ")}:\n`);
   console.log(accuracyTable(rows.map((r) => ({ name: r.label, accuracy: accuracies(r.result) }))));
+  console.log(`\nweights (--weights ${weights}):`);
+  for (const r of rows) console.log(`  ${r.label}: ${r.weights.description}`);
 });
 
 if (import.meta.main) EVAL.main();

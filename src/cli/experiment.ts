@@ -9,17 +9,32 @@ import { BACKEND_FLAGS } from "../backend/names.ts";
 import { graphLabel, runExperiment } from "../experiment/mod.ts";
 import { parseSchedule, type TrainOverrides } from "../train/protocol.ts";
 import { UserError } from "../util/errors.ts";
+import { quoted } from "../util/text.ts";
 import { defineCommand } from "./command.ts";
 import { COMMON_FLAGS, DEFAULT_DATA, PAIR_EPOCH_FLAGS } from "./common_flags.ts";
 
-/** `--seeds 3` → [1, 2, 3]; `--seeds 4,7` → [4, 7]. */
+/** At most this many seeds in one experiment. */
+const MAX_SEEDS = 100;
+
+/** `--seeds 3` → [1, 2, 3]; `--seeds 4,7` → [4, 7] (at most 100 seeds, each in 0..2³²−1, no repeats). */
 export function parseSeeds(text: string): number[] {
-  const seeds = /^\d+$/.test(text)
-    ? Array.from({ length: Number(text) }, (_, i) => i + 1)
-    : text.split(",").map((s) => Number(s.trim()));
-  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new UserError("--seeds", `expected a count (3) or a list of whole numbers (1,2,5), got '${text}'`);
+  const fail = (why: string) =>
+    new UserError(
+      "--seeds",
+      `${why}: expected a count (3) or a list of whole numbers (1,2,5), got ${quoted(text)}`,
+    );
+  if (/^\d+$/.test(text.trim())) {
+    const n = Number(text);
+    if (n < 1 || n > MAX_SEEDS) throw fail(`a count must be 1..${MAX_SEEDS}`);
+    return Array.from({ length: n }, (_, i) => i + 1);
   }
+  const parts = text.split(",").map((s) => s.trim());
+  if (parts.length > MAX_SEEDS) throw fail(`at most ${MAX_SEEDS} seeds`);
+  const seeds = parts.map((s) => (/^\d+$/.test(s) ? Number(s) : NaN));
+  if (seeds.some((s) => !Number.isSafeInteger(s) || s > 2 ** 32 - 1)) {
+    throw fail("not whole numbers in 0..2^32-1");
+  }
+  if (new Set(seeds).size !== seeds.length) throw fail("a seed is repeated");
   return seeds;
 }
 
@@ -61,6 +76,7 @@ export const EXPERIMENT = defineCommand({
     },
     runs: COMMON_FLAGS.runs,
     cache: COMMON_FLAGS.cache,
+    force: COMMON_FLAGS.force,
     ...BACKEND_FLAGS,
   },
   writes: ["runs", ".cache", "out"],
@@ -90,6 +106,7 @@ export const EXPERIMENT = defineCommand({
     cacheDir: values.cache,
     outDir: values.out ?? join("out", "experiment", `${graphLabel(graphA)}_vs_${graphLabel(graphB)}`),
     runPrefix: `exp-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}`,
+    force: values.force,
   });
   console.log("\n" + report);
 });

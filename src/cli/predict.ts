@@ -9,14 +9,15 @@ import { BACKEND_FLAGS } from "../backend/names.ts";
 import { formatPredictions, predictImages } from "../eval/predict.ts";
 import { loadRun } from "../run/mod.ts";
 import { UserError } from "../util/errors.ts";
+import { quoted } from "../util/text.ts";
 import { defineCommand } from "./command.ts";
 import { COMMON_FLAGS } from "./common_flags.ts";
 
-/** Parses `x,y,w,h` (non-negative, w and h positive). */
+/** Parses `x,y,w,h`: whole pixels, w and h positive. */
 export function parseBox(text: string): [number, number, number, number] {
-  const v = text.split(",").map((s) => Number(s.trim()));
-  if (v.length !== 4 || v.some((n) => !Number.isFinite(n) || n < 0) || v[2] <= 0 || v[3] <= 0) {
-    throw new UserError("--box", `expected x,y,w,h in pixels with w,h > 0, got '${text}'`);
+  const v = text.split(",").map((s) => (/^\d{1,7}$/.test(s.trim()) ? Number(s.trim()) : NaN));
+  if (v.length !== 4 || v.some((n) => Number.isNaN(n)) || v[2] <= 0 || v[3] <= 0) {
+    throw new UserError("--box", `expected x,y,w,h in whole pixels with w,h > 0, got ${quoted(text)}`);
   }
   return v as [number, number, number, number];
 }
@@ -50,6 +51,7 @@ export const PREDICT = defineCommand({
   const box = values.box === undefined ? undefined : parseBox(values.box);
   await backend();
   const run = await loadRun(runDir, values.weights);
+  console.error(`weights: ${run.label} ${run.weights.description}`);
   const predictions = await predictImages(run.model, run.config.heads, run.config.preprocessing, images, box);
   console.log(values.json ? JSON.stringify(predictions, null, 2) : formatPredictions(predictions));
 });

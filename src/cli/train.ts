@@ -8,16 +8,18 @@
  */
 import { join } from "node:path";
 import { ensureSynth, parseByteSize } from "../data/mod.ts";
-import type { SplitProgress } from "../run/mod.ts";
 import { autoMicroBatch } from "../train/accumulate.ts";
 import { executeRun } from "../train/run.ts";
-import { type PreparedRun, prepareNewRun, prepareResume } from "../train/setup.ts";
+import { parseSchedule } from "../train/protocol.ts";
+import { prepareResume } from "../train/resume.ts";
+import { type PreparedRun, prepareNewRun } from "../train/setup.ts";
+import { checkRunId, type SplitProgress } from "../run/mod.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
 import { formatDuration } from "../util/progress.ts";
 import { defineCommand } from "./command.ts";
 import { DEFAULT_DATA } from "./common_flags.ts";
-import { overridesFromFlags, PROTOCOL_FLAGS, TRAIN_FLAGS } from "./train_flags.ts";
+import { guardFromFlags, overridesFromFlags, PROTOCOL_FLAGS, TRAIN_FLAGS } from "./train_flags.ts";
 
 /** What `deno task train` trains when given no graph: measured to be the CPU-friendly choice. */
 export const DEFAULT_GRAPH = "examples/small_attention_mtl.ts";
@@ -73,7 +75,7 @@ function decodeProgress(): SplitProgress {
 export const TRAIN = defineCommand({
   name: "train",
   usage: "[GRAPH] [--data DIR|SPEC.yaml] [flags]",
-  alsoUsage: ["--resume RUN_DIR [--epochs N]"],
+  alsoUsage: ["--resume RUN_DIR [--epochs N] [--lr X]"],
   about: "Trains a graph with the paper's protocol (defaults from the graph's training section):\n" +
     "softmax cross-entropy per head × λ, summed; Adam lr 1e-3 → 1e-4 after epoch 25; batch 64;\n" +
     `horizontal flips and shifts. With no GRAPH: ${DEFAULT_GRAPH} on ${DEFAULT_DATA} at ` +
@@ -90,20 +92,32 @@ export const TRAIN = defineCommand({
     if (refused.length || positionals.length) {
       throw new UserError(
         "--resume",
-        `continues a run with its stored config.json; drop ${refused.join(", ") || positionals[0]}`,
+        `continues a run with its stored config.json; drop ${refused.join(", ") || positionals[0]} ` +
+          "(a resume may change only --epochs, --lr, --lr-schedule, --checkpoint-every, --max-grad-norm, --max-weight)",
       );
     }
+    const schedule = values["lr-schedule"];
+    const changes = {
+      epochs: values.epochs,
+      lr: values.lr,
+      schedule: schedule === undefined ? undefined : parseSchedule(schedule),
+      checkpointEvery: given.has("checkpoint-every") ? values["checkpoint-every"] : undefined,
+      guard: guardFromFlags(values),
+      command: ["train", ...args],
+    };
     const chosen = await backend();
-    run = await prepareResume(values.resume, values.epochs);
+    run = await prepareResume(values.resume, changes);
     if (run.config.backend !== chosen.name) {
       console.log(
         `note: the run started on ${run.config.backend}; results may differ in the last bits on ${chosen.name}`,
       );
     }
   } else {
+    if (values["run-id"] !== undefined) checkRunId(values["run-id"]);
     const isDefault = positionals.length === 0;
     const graph = positionals[0] ?? DEFAULT_GRAPH;
     const inputSize = values["input-size"] ?? (isDefault ? DEFAULT_INPUT_SIZE : undefined);
+    const overrides = overridesFromFlags(values);
     if (isDefault) {
       console.log(
         `no graph given: training ${graph} (the paper's attention MTL with a small residual trunk) on ` +
@@ -119,7 +133,7 @@ export const TRAIN = defineCommand({
       runsDir: values.runs,
       runId: values["run-id"],
       inputSize,
-      overrides: overridesFromFlags(values),
+      overrides,
       microBatch: values["micro-batch"] ?? autoMicroBatch(chosen.name),
       seed: values.seed,
       checkpointEvery: values["checkpoint-every"],
@@ -127,11 +141,14 @@ export const TRAIN = defineCommand({
       initFrom: values["init-from"],
       skipBad: values["skip-bad"] ?? false,
       command: ["train", ...args],
+      guard: guardFromFlags(values),
     });
   }
   const c = run.config;
   console.log(
-    `run ${run.runDir}: ${c.graphName} at ${c.inputSize}×${c.inputSize}, ${c.epochs} epochs, batch ${c.batchSize} ` +
+    `run ${run.runDir}: ${c.graphName} at ${c.inputSize}×${c.inputSize}, ${c.epochs} epoch${
+      c.epochs === 1 ? "" : "s"
+    }, batch ${c.batchSize} ` +
       `(micro-batch ${c.microBatch}), adam lr ${c.optimizer.lr}` +
       c.schedule.map((s) => ` → ${s.lr} after epoch ${s.afterEpoch}`).join("") +
       `, augment flip ${c.augment.flip ? "on" : "off"} shift ${c.augment.shift}, seed ${c.seed}, ` +

@@ -6,6 +6,7 @@
  */
 import { BACKEND_FLAGS } from "../backend/names.ts";
 import { parseLossWeights, parseSchedule, type TrainOverrides } from "../train/protocol.ts";
+import { DEFAULT_GUARD, type GuardConfig } from "../run/config.ts";
 import type { Flags, FlagValues } from "../util/flags.ts";
 import { COMMON_FLAGS, DEFAULT_DATA } from "./common_flags.ts";
 
@@ -62,10 +63,28 @@ export const TRAIN_FLAGS = {
     default: 50,
     help: "also checkpoint every N optimizer steps (0: epoch ends only)",
   },
+  "max-grad-norm": {
+    type: "number",
+    arg: "X",
+    min: 0,
+    max: 1e30,
+    defaultText: `${DEFAULT_GUARD.maxGradNorm}`,
+    help: "stop when a step's global gradient norm passes X (0: no limit; NaN/∞ always stop)",
+  },
+  "max-weight": {
+    type: "number",
+    arg: "X",
+    min: 0,
+    max: 1e30,
+    defaultText: `${DEFAULT_GUARD.maxWeight}`,
+    help: "stop when any weight (batch-norm statistics included) passes |w| > X (0: no limit)",
+  },
   resume: {
     type: "string",
     arg: "RUN_DIR",
-    help: "continue a stopped or killed run from its last checkpoint (--epochs may grow it)",
+    help: "continue a stopped or killed run from its newest intact checkpoint; may change (and records) " +
+      "--epochs (not below what is done), --lr / --lr-schedule (from the resumed epoch on), " +
+      "--checkpoint-every, --max-grad-norm, --max-weight",
   },
   "init-from": {
     type: "string",
@@ -87,23 +106,25 @@ export const TRAIN_FLAGS = {
   ...BACKEND_FLAGS,
 } as const satisfies Flags;
 
-/** Flags that change what a run computes, so `--resume` refuses them (the stored config wins). */
+/** Flags that fix what a run is, so `--resume` refuses them (the stored config wins). */
 export const PROTOCOL_FLAGS: readonly (keyof typeof TRAIN_FLAGS)[] = [
   "data",
   "input-size",
   "batch-size",
   "micro-batch",
-  "lr",
-  "lr-schedule",
   "flip",
   "shift",
   "loss-weight",
   "seed",
-  "checkpoint-every",
   "init-from",
   "run-id",
   "skip-bad",
 ];
+
+/** The divergence limits the flags give (each undefined where its flag is absent). */
+export function guardFromFlags(values: FlagValues<typeof TRAIN_FLAGS>): Partial<GuardConfig> {
+  return { maxGradNorm: values["max-grad-norm"], maxWeight: values["max-weight"] };
+}
 
 /** The protocol overrides the flags give (each field undefined where its flag is absent). */
 export function overridesFromFlags(values: FlagValues<typeof TRAIN_FLAGS>): TrainOverrides {

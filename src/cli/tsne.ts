@@ -6,7 +6,10 @@
  */
 import { BACKEND_FLAGS } from "../backend/names.ts";
 import { tsneFigure } from "../eval/tsne_figure.ts";
+import { join } from "node:path";
+import { readRunConfig } from "../run/mod.ts";
 import { UserError } from "../util/errors.ts";
+import { claimOutputFiles } from "../util/owned_dir.ts";
 import { defineCommand } from "./command.ts";
 import { COMMON_FLAGS } from "./common_flags.ts";
 
@@ -35,12 +38,16 @@ export const TSNE = defineCommand({
     },
     seed: { ...COMMON_FLAGS.seed, help: "sampling and t-SNE seed" },
     cache: COMMON_FLAGS.cache,
+    force: { ...COMMON_FLAGS.force, help: "replace BASE.svg/.png in a folder this project did not make" },
     ...BACKEND_FLAGS,
   },
   writes: ["runs", ".cache", "out"],
   backendLog: "stderr",
 }, async ({ values, positionals, backend }) => {
   if (positionals.length !== 1) throw new UserError("", `name one run directory\nusage: ${TSNE.usage}`);
+  const base = values.out ?? join(positionals[0], "tsne");
+  await readRunConfig(positionals[0]); // a run directory, before anything is written
+  await claimOutputFiles([`${base}.svg`, `${base}.png`], { command: "tsne", force: values.force });
   await backend();
   const written = await tsneFigure({
     runDir: positionals[0],
@@ -48,7 +55,7 @@ export const TSNE = defineCommand({
     split: values.split,
     perGroup: values["per-group"],
     perplexity: values.perplexity,
-    out: values.out,
+    out: base,
     seed: values.seed,
     cacheDir: values.cache,
   });

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Split } from "../data/mod.ts";
-import { loadRun, loadRunSplits, type RunWeights } from "../run/mod.ts";
+import { loadRun, loadRunSplits, type RunWeights, type WeightsSource } from "../run/mod.ts";
 import { type EvalResult, evaluate } from "./metrics.ts";
 
 /** Where and how to evaluate. */
@@ -24,6 +24,8 @@ export interface RunEvaluation {
   label: string;
   data: string;
   result: EvalResult;
+  /** The weights evaluated, checked before loading (a missing best/ is an error, never a switch). */
+  weights: WeightsSource;
 }
 
 /** Loads a run's model, evaluates it on the split, and frees the model. */
@@ -41,6 +43,7 @@ export async function evaluateRun(runDir: string, o: EvaluateRunOptions = {}): P
       label: run.label,
       data,
       result: evaluate(run.model, sets[split], run.config.heads, o.batchSize ?? 32),
+      weights: run.weights,
     };
   } finally {
     run.model.dispose();

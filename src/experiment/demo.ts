@@ -12,6 +12,7 @@ import { accuracies } from "../eval/evaluate_run.ts";
 import { accuracyTable } from "../eval/table.ts";
 import { tsneFigure } from "../eval/tsne_figure.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { claimOutputDir } from "../util/owned_dir.ts";
 import { formatDuration } from "../util/progress.ts";
 import { runExperiment } from "./experiment.ts";
 
@@ -45,6 +46,8 @@ export interface DemoOptions {
   cacheDir: string;
   backend: string;
   log?: (line: string) => void;
+  /** Write into an output folder this project did not make (`--force`). */
+  force?: boolean;
 }
 
 const schedule = (epochs: number, dropAfter: number) =>
@@ -56,6 +59,8 @@ export async function runDemo(o: DemoOptions): Promise<string> {
   const t0 = performance.now();
   const plan = o.quick ? DEMO_PLANS.quick : DEMO_PLANS.full;
   const data = o.data ?? DEMO_SYNTH.out;
+  // The output folder is checked before anything is generated or trained.
+  await claimOutputDir(o.outDir, { command: "demo", force: o.force });
   if (!o.data) {
     log(
       `data: the synthetic face set in ${DEMO_SYNTH.out} (${DEMO_SYNTH.count} faces, generated if missing)`,
@@ -91,6 +96,7 @@ export async function runDemo(o: DemoOptions): Promise<string> {
     outDir: o.outDir,
     runPrefix: `demo-${stamp}`,
     log,
+    command: "demo",
   });
   const { a, b } = pairs[0];
   const table = accuracyTable([

@@ -12,6 +12,7 @@ import { autoMicroBatch } from "../train/accumulate.ts";
 import type { TrainOverrides } from "../train/protocol.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { type PairRun, trainPair } from "./pair.ts";
+import { checkExperiment } from "./validate.ts";
 
 /** Everything one comparison needs. */
 export interface ExperimentOptions {
@@ -32,6 +33,10 @@ export interface ExperimentOptions {
   /** Run id prefix: runs are `runs/<graph>/<prefix>-seed<N>`. */
   runPrefix: string;
   log?: (line: string) => void;
+  /** Write into an output folder this project did not make (`--force`). */
+  force?: boolean;
+  /** The command, recorded in the output folder's marker (default `experiment`). */
+  command?: string;
 }
 
 /** Results of an experiment: per seed, both runs. */
@@ -45,9 +50,13 @@ export function graphLabel(path: string): string {
   return basename(path).replace(/\.(ts|ya?ml|json)$/, "");
 }
 
-/** Runs the paired comparison and writes `report.md` and `results.json` to `outDir`. */
+/**
+ * Runs the paired comparison and writes `report.md` and `results.json` to `outDir`. Every input is
+ * checked first (see validate.ts), so nothing trains when any of them is wrong.
+ */
 export async function runExperiment(o: ExperimentOptions): Promise<ExperimentResult> {
   const log = o.log ?? ((line: string) => console.log(line));
+  await checkExperiment({ ...o, command: o.command ?? "experiment" });
   const pairs: ExperimentResult["pairs"] = [];
   for (const seed of o.seeds) {
     log(`\n=== seed ${seed} (${pairs.length + 1}/${o.seeds.length}) ===`);
@@ -80,7 +89,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   await writeFileAtomic(join(o.outDir, "report.md"), header + report + "\n");
   await writeFileAtomic(
     join(o.outDir, "results.json"),
-    JSON.stringify({ ...o, log: undefined, pairs }, null, 2) + "\n",
+    JSON.stringify({ ...o, log: undefined, force: undefined, pairs }, null, 2) + "\n",
   );
   return { report, pairs };
 }

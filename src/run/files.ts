@@ -5,17 +5,18 @@
  * config.json        the resolved configuration (src/run/config.ts), preprocessing included
  * spec.json          the graph spec as the compiler loaded it, at the run's input size
  * metrics.jsonl      one record per finished epoch
- * best/              model.json + weights.bin of the best epoch (by mean validation accuracy), best.json
- * checkpoints/       step-NNNNNNNN/ (model, optimizer.bin, state.json) and `latest` naming the newest
+ * best/              model.json + weights.bin of the best epoch (by mean validation accuracy), best.json,
+ *                    manifest.json
+ * checkpoints/       step-NNNNNNNN/ (model, optimizer.bin, state.json, manifest.json), the newest two,
+ *                    and `latest` naming the newest
+ * .lock              held by the process training the run (see run_lock.ts)
+ * .mtl-graph         marks the folder as made by this project
  * curves.svg/.png    loss and accuracy per head per epoch
  * ```
  *
  * @module
  */
 import { join } from "node:path";
-import { exists } from "../util/fs.ts";
-import { UserError } from "../util/errors.ts";
-import { MODEL_FILE } from "./model_files.ts";
 
 /** The run's resolved configuration. */
 export const CONFIG_FILE = "config.json";
@@ -27,6 +28,8 @@ export const METRICS_FILE = "metrics.jsonl";
 export const BEST_DIR = "best";
 /** What `best/` records next to the model. */
 export const BEST_INFO_FILE = "best.json";
+/** Held (flock) by the process training the run; see run_lock.ts. */
+export const LOCK_FILE = ".lock";
 /** Folder of the checkpoints. */
 export const CHECKPOINTS_DIR = "checkpoints";
 /** File in `checkpoints/` naming the newest checkpoint written (for people; readers pick the newest complete one). */
@@ -41,36 +44,18 @@ export function checkpointName(step: number): string {
   return `step-${String(step).padStart(8, "0")}`;
 }
 
-/**
- * The newest complete checkpoint directory of a run (highest step with its state.json), or null when
- * it has none. `latest` is not trusted for this: a run killed between writing a checkpoint and
- * updating `latest` leaves a newer complete one than it names.
- */
-export async function latestCheckpoint(runDir: string): Promise<string | null> {
+/** The step checkpoint folders of a run (`checkpoints/step-N`), newest first; none when it has none. */
+export async function checkpointDirs(runDir: string): Promise<string[]> {
   const root = join(runDir, CHECKPOINTS_DIR);
-  const steps: { name: string; step: number }[] = [];
+  const names: string[] = [];
   try {
     for await (const e of Deno.readDir(root)) {
-      const m = e.isDirectory ? /^step-(\d+)$/.exec(e.name) : null;
-      if (m) steps.push({ name: e.name, step: Number(m[1]) });
+      if (e.isDirectory && /^step-\d+$/.test(e.name)) names.push(e.name);
     }
-  } catch {
-    return null;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
   }
-  for (const { name } of steps.sort((a, b) => b.step - a.step)) {
-    if (await exists(join(root, name, STATE_FILE))) return join(root, name);
-  }
-  return null;
-}
-
-/** Which weights of a run to use. */
-export type RunWeights = "best" | "last";
-
-/** The model.json of a run's `best/` or latest checkpoint (best falls back to last when absent). */
-export async function runModelPath(runDir: string, which: RunWeights): Promise<string> {
-  const best = join(runDir, BEST_DIR, MODEL_FILE);
-  if (which === "best" && (await exists(best))) return best;
-  const ckpt = await latestCheckpoint(runDir);
-  if (ckpt) return join(ckpt, MODEL_FILE);
-  throw new UserError(runDir, "the run has no trained model yet (no best/ and no checkpoint)");
+  const step = (name: string) => Number(name.slice(5));
+  return names.sort((a, b) => step(b) - step(a)).map((n) => join(root, n));
 }

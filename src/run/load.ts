@@ -9,11 +9,12 @@ import * as tf from "@tensorflow/tfjs";
 import { basename, join } from "node:path";
 import { type Compiled, compileFile, compileSpec } from "../compiler/mod.ts";
 import { registerProjectLayers } from "../layers/mod.ts";
-import { UserError } from "../util/errors.ts";
+import { isUserError, UserError } from "../util/errors.ts";
 import type { RunConfig } from "./config.ts";
-import { runModelPath, type RunWeights, SPEC_FILE } from "./files.ts";
+import { SPEC_FILE } from "./files.ts";
 import { fileLoadHandler } from "./model_files.ts";
 import { readRunConfig, readRunSpec } from "./run_dir.ts";
+import { type RunWeights, runWeights, type WeightsSource } from "./weights.ts";
 
 /** A loaded run. */
 export interface LoadedRun {
@@ -24,6 +25,8 @@ export interface LoadedRun {
   model: tf.LayersModel;
   /** The model.json the weights came from. */
   source: string;
+  /** Which weights those are, checked before loading (see weights.ts). */
+  weights: WeightsSource;
 }
 
 /** How tables and messages name a run: `<graph>/<id>`. */
@@ -31,20 +34,42 @@ export function runLabel(runDir: string, config: Pick<RunConfig, "graphName">): 
   return `${config.graphName}/${basename(runDir.replace(/\/+$/, ""))}`;
 }
 
-/** Loads a run's config and model (custom layers registered first). */
-export async function loadRun(runDir: string, which: RunWeights = "best"): Promise<LoadedRun> {
+/** Options of {@link loadRun}. */
+export interface LoadRunOptions {
+  /** Where a damaged checkpoint passed over is reported (default stderr). */
+  warn?: (line: string) => void;
+}
+
+/**
+ * Loads a run's config and model (custom layers registered first) from the weights `which`, checked
+ * before use (see {@link runWeights}); a model.json that passes the checks but cannot be built is a
+ * UserError naming it.
+ */
+export async function loadRun(
+  runDir: string,
+  which: RunWeights = "best",
+  o: LoadRunOptions = {},
+): Promise<LoadedRun> {
   const config = await readRunConfig(runDir);
-  const source = await runModelPath(runDir, which);
+  const weights = await runWeights(runDir, which, o.warn);
+  const source = weights.modelPath;
   registerProjectLayers();
-  const model = await tf.loadLayersModel(fileLoadHandler(source));
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(fileLoadHandler(source));
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    throw new UserError(source, `cannot build the model: ${String((e as Error).message).split("\n")[0]}`);
+  }
   const outputs = model.outputs.length;
   if (outputs !== config.heads.length) {
+    model.dispose();
     throw new UserError(
       source,
       `model has ${outputs} outputs but config.json names ${config.heads.length} heads`,
     );
   }
-  return { runDir, label: runLabel(runDir, config), config, model, source };
+  return { runDir, label: runLabel(runDir, config), config, model, source, weights };
 }
 
 /**

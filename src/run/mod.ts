@@ -12,29 +12,51 @@
  * @module
  */
 export {
+  ConfigChange,
+  DEFAULT_GUARD,
   defaultPreprocessing,
+  GuardConfig,
   HeadConfig,
   parseRunConfig,
   Preprocessing,
+  ResumeRecord,
   RunConfig,
   type TrainConfig,
 } from "./config.ts";
 export {
   BEST_DIR,
   BEST_INFO_FILE,
+  checkpointDirs,
   checkpointName,
   CHECKPOINTS_DIR,
   CONFIG_FILE,
   LATEST_FILE,
-  latestCheckpoint,
+  LOCK_FILE,
   METRICS_FILE,
   OPTIMIZER_FILE,
-  runModelPath,
-  type RunWeights,
   SPEC_FILE,
   STATE_FILE,
 } from "./files.ts";
-export { appendMetrics, EpochRecord, readMetrics, truncateMetrics } from "./metrics.ts";
+export { checkManifest, type Damage, MANIFEST_FILE, sha256Hex, writeManifest } from "./manifest.ts";
+export { checkCheckpoint, checkModelFiles, checkSavedModel, readCheckpointPosition } from "./verify.ts";
+export {
+  type CheckpointSearch,
+  describeDamage,
+  findCheckpoint,
+  latestCheckpoint,
+  type RunWeights,
+  runWeights,
+  type WeightsSource,
+} from "./weights.ts";
+export { lockRun, type RunLock, takeOverNote } from "./run_lock.ts";
+export {
+  appendMetrics,
+  type BadMetricsLine,
+  EpochRecord,
+  readMetrics,
+  type TruncatedMetrics,
+  truncateMetrics,
+} from "./metrics.ts";
 export {
   dirSaveHandler,
   fileLoadHandler,
@@ -47,8 +69,16 @@ export {
   weightBytes,
   WEIGHTS_FILE,
 } from "./model_files.ts";
-export { newRunDir, readRunConfig, readRunSpec, writeRunConfig, writeRunSpec } from "./run_dir.ts";
-export { type LoadedRun, loadRun, runGraph, runLabel } from "./load.ts";
+export {
+  checkRunId,
+  newRunDir,
+  readRunConfig,
+  readRunSpec,
+  RUN_ID_PATTERN,
+  writeRunConfig,
+  writeRunSpec,
+} from "./run_dir.ts";
+export { type LoadedRun, loadRun, type LoadRunOptions, runGraph, runLabel } from "./load.ts";
 export {
   headRequests,
   loadRunSplits,

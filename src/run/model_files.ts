@@ -58,9 +58,26 @@ export async function readModelJson(path: string): Promise<tf.io.ModelJSON> {
     if (!json || typeof json !== "object" || !Array.isArray(json.weightsManifest)) {
       throw new Error("no weightsManifest");
     }
+    json.weightsManifest.forEach(checkGroup);
     return json;
   } catch (e) {
     throw new UserError(path, `not a tfjs model.json (${(e as Error).message})`);
+  }
+}
+
+const isName = (v: unknown) => typeof v === "string" && v.length > 0;
+
+/** A weights-manifest group must list file names and well-formed weight specs. */
+function checkGroup(g: unknown, i: number): void {
+  const group = g as { paths?: unknown; weights?: unknown };
+  if (!group || !Array.isArray(group.paths) || !group.paths.every(isName) || !Array.isArray(group.weights)) {
+    throw new Error(`weightsManifest[${i}] needs paths and weights`);
+  }
+  for (const w of group.weights as { name?: unknown; shape?: unknown; dtype?: unknown }[]) {
+    const shapeOk = Array.isArray(w?.shape) && w.shape.every((d) => Number.isSafeInteger(d) && d >= 0);
+    if (!isName(w?.name) || !shapeOk || !isName(w?.dtype)) {
+      throw new Error(`weightsManifest[${i}] has a malformed weight entry`);
+    }
   }
 }
 
@@ -70,6 +87,9 @@ async function readWeightFiles(dir: string, manifest: tf.io.WeightsManifestConfi
   for (const group of manifest) {
     for (const p of group.paths) {
       const file = resolve(dir, p);
+      if (dirname(file) !== resolve(dir)) {
+        throw new UserError(file, "model.json names a weight file outside its folder");
+      }
       try {
         parts.push(await Deno.readFile(file));
       } catch (e) {
@@ -114,7 +134,14 @@ export async function readWeights(modelJsonPath: string): Promise<tf.NamedTensor
   if (data.byteLength < expected && !specs.some((s) => s.quantization)) {
     throw new UserError(modelJsonPath, `weights are truncated (${data.byteLength} of ${expected} bytes)`);
   }
-  return tf.io.decodeWeights(data, specs);
+  try {
+    return tf.io.decodeWeights(data, specs);
+  } catch (e) {
+    throw new UserError(
+      modelJsonPath,
+      `cannot decode the weights (${String((e as Error).message).split("\n")[0]})`,
+    );
+  }
 }
 
 function bytesPer(dtype: string): number {

@@ -8,6 +8,10 @@ import { join } from "node:path";
 import { type CurvePoint, renderLineChart, writeChart } from "../eval/plot/mod.ts";
 import type { EpochRecord } from "../run/metrics.ts";
 
+/** A head's value in a per-head record (own keys only: head names are data). */
+const of = (values: Record<string, number>, head: string) =>
+  Object.hasOwn(values, head) ? values[head] : undefined;
+
 /** The curve points of metrics.jsonl records. */
 export function curvePoints(records: readonly EpochRecord[]): CurvePoint[] {
   const points: CurvePoint[] = [];
@@ -16,10 +20,10 @@ export function curvePoints(records: readonly EpochRecord[]): CurvePoint[] {
       const add = (split: "train" | "val", metric: "loss" | "accuracy", value: number | undefined) => {
         if (value !== undefined) points.push({ epoch: r.epoch, head, split, metric, value });
       };
-      add("train", "loss", r.headLoss[head]);
-      add("val", "loss", r.valLoss[head]);
-      add("train", "accuracy", r.trainAccuracy[head]);
-      add("val", "accuracy", r.valAccuracy[head]);
+      add("train", "loss", of(r.headLoss, head));
+      add("val", "loss", of(r.valLoss, head));
+      add("train", "accuracy", of(r.trainAccuracy, head));
+      add("val", "accuracy", of(r.valAccuracy, head));
     }
   }
   return points;

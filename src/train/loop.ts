@@ -1,7 +1,9 @@
 /**
  * The training loop: epochs of deterministic batches, one optimizer step per batch (`trainStep`,
- * micro-batched), a stop with a clear message on a NaN/∞ loss, and hooks after each step and at each
- * epoch end (by default: validation and metrics.jsonl, `best/`, checkpoints, curves; see hooks.ts).
+ * micro-batched), a stop with a clear message when the divergence guard trips (guard.ts: a NaN/∞
+ * loss, an exploding gradient, a saturated network, runaway weights), and hooks after each step and
+ * at each epoch end (by default: validation and metrics.jsonl, `best/`, checkpoints, curves; see
+ * hooks.ts).
  *
  * Everything a step computes is a function of the checkpointed state (weights, optimizer, loop
  * position, seed), so a run resumed from any checkpoint reproduces the uninterrupted run exactly.
@@ -12,32 +14,14 @@ import type * as tf from "@tensorflow/tfjs";
 import { batchCount, BatchFeed, type FeedOptions, type ImageSource } from "../data/mod.ts";
 import type { TrainConfig } from "../run/config.ts";
 import { type EpochRecord, latestCheckpoint } from "../run/mod.ts";
-import { UserError } from "../util/errors.ts";
 import { EpochProgress, type ProgressSink, stdoutSink } from "../util/progress.ts";
+import { DivergenceError } from "./guard.ts";
 import { defaultHooks, type EpochEnd, type LoopContext, type LoopHook } from "./hooks.ts";
 import { emptySums, type EpochSums, type LoopState } from "./loop_state.ts";
 import { setLearningRate } from "./optimizer.ts";
 import { lrAt } from "./protocol.ts";
 import { deriveSeed } from "./rng.ts";
 import { type StepBatch, trainStep } from "./step.ts";
-
-/** A NaN or infinite loss: the run stops, its last checkpoint is the last good state. */
-export class NonFiniteLossError extends UserError {
-  constructor(
-    readonly runDir: string,
-    readonly epoch: number,
-    readonly step: number,
-    readonly checkpoint: string | null,
-  ) {
-    super(
-      runDir,
-      `loss became NaN/infinite in epoch ${epoch} at step ${step + 1}; stopped without saving it. ` +
-        (checkpoint
-          ? `Last good checkpoint: ${checkpoint} (continue with --resume ${runDir}, perhaps after lowering --lr)`
-          : "No checkpoint was written yet (lower --lr and start again)"),
-    );
-  }
-}
 
 /** What the loop needs. */
 export interface LoopOptions {
@@ -51,6 +35,8 @@ export interface LoopOptions {
   feed?: FeedOptions;
   /** Where to continue from (a restored checkpoint); default: the start. */
   start?: LoopState;
+  /** The checkpoint `start` was restored from (default: the run's newest intact one). */
+  checkpoint?: string | null;
   /** Records of epochs before `start.epoch` (from metrics.jsonl), for the curves. */
   history?: EpochRecord[];
   /** Progress output (default stdout). */
@@ -106,7 +92,11 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult>
     val: o.val,
     batchesPerEpoch: nb,
     records: [...(o.history ?? [])],
-    lastCheckpoint: await latestCheckpoint(o.runDir),
+    lastCheckpoint: o.checkpoint !== undefined
+      ? o.checkpoint
+      : o.start
+      ? await latestCheckpoint(o.runDir)
+      : null,
     progress: new EpochProgress("", nb, sink),
   };
 
@@ -132,11 +122,26 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult>
         b as StepBatch,
         cfg.microBatch,
         deriveSeed(cfg.seed, epoch, b.index),
+        cfg.guard,
       );
       feed.recycle(b); // the step's tensors are gone: the next batch may be written into b.x
-      if (!r.finite) {
-        progress.log(`non-finite loss per head: ${names.map((n, i) => `${n} ${r.lossSums[i]}`).join(", ")}`);
-        throw new NonFiniteLossError(o.runDir, epoch, state.step, ctx.lastCheckpoint);
+      if (r.divergence) {
+        if (!r.finite) {
+          progress.log(
+            `non-finite loss per head: ${names.map((n, i) => `${n} ${r.lossSums[i]}`).join(", ")}`,
+          );
+        }
+        throw new DivergenceError({
+          runDir: o.runDir,
+          divergence: r.divergence,
+          epoch,
+          step: state.step,
+          checkpoint: ctx.lastCheckpoint,
+          lr,
+          // No step since the restore: its gradient came from the checkpoint's own weights.
+          checkpointUnusable: r.divergence.cause !== "weights" && o.start !== undefined &&
+            state.step === o.start.step,
+        });
       }
       sums.seconds += (performance.now() - t0) / 1000;
       sums.weightedLoss += r.loss * r.count;

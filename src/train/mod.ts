@@ -10,7 +10,17 @@
  * ```
  * @module
  */
-export { type LoopOptions, type LoopResult, NonFiniteLossError, runTraining } from "./loop.ts";
+export { type LoopOptions, type LoopResult, runTraining } from "./loop.ts";
+export {
+  checkStep,
+  checkWeights,
+  describeDivergence,
+  type Divergence,
+  type DivergenceCause,
+  DivergenceError,
+  globalNorm,
+  maxAbs,
+} from "./guard.ts";
 export {
   bestHook,
   checkpointHook,
@@ -29,8 +39,8 @@ export {
   type NewRunOptions,
   type PreparedRun,
   prepareNewRun,
-  prepareResume,
 } from "./setup.ts";
+export { prepareResume, type ResumeOptions } from "./resume.ts";
 export {
   ADAM,
   applyOverrides,

@@ -11,12 +11,14 @@ import type { TrainConfig } from "../run/config.ts";
 import { describeIssue, issuePath, TrainingSpec } from "../schema/mod.ts";
 import { UserError } from "../util/errors.ts";
 import { type DeepPartial, mergePlain } from "../util/merge.ts";
+import { quoted } from "../util/text.ts";
 
 /**
  * Overrides of a graph's training protocol: any TrainingSpec field (nested ones in part, e.g.
- * `{ optimizer: { lr: 3e-3 } }`), plus λ per head. Undefined fields keep the graph's value.
+ * `{ optimizer: { lr: 3e-3 } }`), plus λ per head (a Map: head names are user data, never object
+ * keys). Undefined fields keep the graph's value.
  */
-export type TrainOverrides = DeepPartial<TrainingSpec> & { lossWeights?: Record<string, number> };
+export type TrainOverrides = DeepPartial<TrainingSpec> & { lossWeights?: ReadonlyMap<string, number> };
 
 /** Adam's constants (Keras defaults; tfjs' epsilon default depends on the backend, so it is fixed here). */
 export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
@@ -38,12 +40,12 @@ export function resolveProtocol(
   training: TrainingSpec,
   o: TrainOverrides,
 ): Pick<TrainConfig, "epochs" | "batchSize" | "optimizer" | "schedule" | "augment" | "heads"> {
-  const { lossWeights = {}, ...overrides } = o;
-  for (const name of Object.keys(lossWeights)) {
+  const { lossWeights = new Map<string, number>(), ...overrides } = o;
+  for (const name of lossWeights.keys()) {
     if (!ir.heads.some((h) => h.name === name)) {
       throw new UserError(
         "--loss-weight",
-        `no head '${name}' (heads: ${ir.heads.map((h) => h.name).join(", ")})`,
+        `no head ${quoted(name)} (heads: ${ir.heads.map((h) => h.name).join(", ")})`,
       );
     }
   }
@@ -58,7 +60,7 @@ export function resolveProtocol(
       name: h.name,
       ...(h.attribute ? { attribute: h.attribute } : {}),
       classes: h.classes,
-      lossWeight: lossWeights[h.name] ?? h.lossWeight,
+      lossWeight: lossWeights.get(h.name) ?? h.lossWeight,
     })),
   };
 }
@@ -76,26 +78,27 @@ export function parseSchedule(text: string): { afterEpoch: number; lr: number }[
   return text.split(",").map((part) => {
     const m = part.trim().match(/^(\d+)\s*:\s*([0-9.eE+-]+)$/);
     const lr = m ? Number(m[2]) : NaN;
-    if (!m || !(lr > 0)) {
+    if (!m || !(lr > 0) || !Number.isFinite(lr) || !Number.isSafeInteger(Number(m[1]))) {
       throw new UserError(
         "--lr-schedule",
-        `expected EPOCH:LR[,EPOCH:LR…] (e.g. 25:1e-4), got '${part.trim()}'`,
+        `expected EPOCH:LR[,EPOCH:LR…] (e.g. 25:1e-4), got ${quoted(part.trim())}`,
       );
     }
     return { afterEpoch: Number(m[1]), lr };
   });
 }
 
-/** Parses `--loss-weight smile=1,gender=0.5`. */
-export function parseLossWeights(text: string): Record<string, number> {
-  const out: Record<string, number> = {};
+/** Parses `--loss-weight smile=1,gender=0.5` (each head once; λ a finite number ≥ 0). */
+export function parseLossWeights(text: string): Map<string, number> {
+  const out = new Map<string, number>();
   for (const part of text.split(",")) {
-    const [name, value] = part.split("=").map((s) => s.trim());
+    const [name, value, ...rest] = part.split("=").map((s) => s.trim());
     const w = Number(value);
-    if (!name || value === undefined || !(w >= 0)) {
-      throw new UserError("--loss-weight", `expected HEAD=WEIGHT[,HEAD=WEIGHT…], got '${part.trim()}'`);
+    if (!name || value === undefined || value === "" || rest.length || !(w >= 0) || !Number.isFinite(w)) {
+      throw new UserError("--loss-weight", `expected HEAD=WEIGHT[,HEAD=WEIGHT…], got ${quoted(part.trim())}`);
     }
-    out[name] = w;
+    if (out.has(name)) throw new UserError("--loss-weight", `head ${quoted(name)} is given twice`);
+    out.set(name, w);
   }
   return out;
 }

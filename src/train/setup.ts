@@ -1,35 +1,30 @@
 /**
- * Getting a run ready: a new run (compile the graph at the input size, seeded initial weights,
- * optional warm start, config.json and spec.json written) or a resumed one (config.json read back,
- * the model built from the stored spec, the latest checkpoint restored, metrics.jsonl cut back to
- * it), plus its training and validation images.
+ * Getting a new run ready — compile the graph at the input size, seeded initial weights, optional
+ * warm start, the run directory made and locked, config.json and spec.json written — plus a run's
+ * training and validation images. Resuming is in resume.ts.
  *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { join } from "node:path";
 import { type Compiled, compileFile } from "../compiler/mod.ts";
 import { lowerToModel } from "../compiler/lower.ts";
 import type { ImageSource } from "../data/mod.ts";
 import {
-  BEST_DIR,
+  checkRunId,
+  DEFAULT_GUARD,
   defaultPreprocessing,
   type EpochRecord,
-  latestCheckpoint,
+  type GuardConfig,
   loadRunSplits,
+  lockRun,
   newRunDir,
-  readRunConfig,
-  recoverDir,
   type RunConfig,
-  runGraph,
+  type RunLock,
   type SplitProgress,
   type TrainConfig,
-  truncateMetrics,
   writeRunConfig,
   writeRunSpec,
 } from "../run/mod.ts";
-import { UserError } from "../util/errors.ts";
-import { restoreCheckpoint } from "./checkpoint.ts";
 import type { LoopState } from "./loop_state.ts";
 import { createOptimizer } from "./optimizer.ts";
 import { resolveProtocol, type TrainOverrides } from "./protocol.ts";
@@ -52,6 +47,8 @@ export interface NewRunOptions {
   initFrom?: string;
   skipBad: boolean;
   command: string[];
+  /** Divergence limits (default {@link DEFAULT_GUARD}). */
+  guard?: Partial<GuardConfig>;
 }
 
 /** A run ready for `runTraining`. */
@@ -61,9 +58,13 @@ export interface PreparedRun {
   model: tf.LayersModel;
   optimizer: tf.AdamOptimizer;
   start?: LoopState;
+  /** The checkpoint `start` was restored from. */
+  checkpoint?: string | null;
   history: EpochRecord[];
   /** Lines worth printing (warm-start counts, resume point). */
   notes: string[];
+  /** The run directory's lock, held by this process until training ends (release it when done). */
+  lock: RunLock;
 }
 
 /** Builds the model of a compiled graph with initial weights drawn from `seed`. */
@@ -71,8 +72,12 @@ export function buildSeededModel(ir: Compiled["ir"], seed: number): tf.LayersMod
   return withSeededRandom(seed, () => lowerToModel(ir));
 }
 
-/** Creates the run directory (config.json, spec.json), model and optimizer of a new run. */
+/**
+ * Creates the run directory (locked, with config.json and spec.json), model and optimizer of a new
+ * run. Everything the user gave is checked before the directory is made.
+ */
 export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
+  if (o.runId !== undefined) checkRunId(o.runId);
   const { ir, spec } = await compileFile(o.graph, o.inputSize ? { inputSize: o.inputSize } : {});
   const protocol = resolveProtocol(ir, spec.training, o.overrides);
   const microBatch = Math.min(
@@ -86,58 +91,45 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
     notes.push(formatWarmStart(report));
   }
   const runDir = await newRunDir(o.runsDir, ir.name, o.runId);
-  const config: RunConfig = {
-    graph: o.graph,
-    graphName: ir.name,
-    data: o.data,
-    skipBad: o.skipBad,
-    inputSize: ir.input[0],
-    ...protocol,
-    microBatch,
-    seed: o.seed,
-    checkpointEvery: o.checkpointEvery,
-    backend: o.backend,
-    ...(o.initFrom ? { initFrom: o.initFrom } : {}),
-    preprocessing: defaultPreprocessing(ir.input[0]),
-    createdAt: new Date().toISOString(),
-    command: o.command,
-  };
-  // The spec at the run's input size: what resume, eval and export rebuild the model from.
-  await writeRunSpec(runDir, { ...spec, input: [ir.input[0], ir.input[1], ir.input[2]] });
-  await writeRunConfig(runDir, config);
-  return { runDir, config, model, optimizer: createOptimizer(config), history: [], notes };
-}
-
-/**
- * Reopens a run for `--resume`: same graph (its stored spec; the graph file is not read again) and
- * configuration (only `epochs` may grow), weights, optimizer and loop position from the latest
- * checkpoint.
- */
-export async function prepareResume(runDir: string, epochs?: number): Promise<PreparedRun> {
-  const stored = await readRunConfig(runDir);
-  await recoverDir(join(runDir, BEST_DIR));
-  const ckpt = await latestCheckpoint(runDir);
-  if (!ckpt) {
-    throw new UserError(runDir, "no checkpoint to resume from (the run stopped before its first one)");
-  }
-  const { ir, fromSpec } = await runGraph(runDir, stored);
-  const model = lowerToModel(ir);
-  const optimizer = createOptimizer(stored);
-  const start = await restoreCheckpoint(ckpt, model, optimizer);
-  const config: RunConfig = { ...stored };
-  if (epochs !== undefined && epochs !== stored.epochs) {
-    config.epochs = epochs;
+  const lock = await lockRun(runDir, o.command.join(" "));
+  try {
+    const config: RunConfig = {
+      graph: o.graph,
+      graphName: ir.name,
+      data: o.data,
+      skipBad: o.skipBad,
+      inputSize: ir.input[0],
+      ...protocol,
+      microBatch,
+      seed: o.seed,
+      checkpointEvery: o.checkpointEvery,
+      backend: o.backend,
+      ...(o.initFrom ? { initFrom: o.initFrom } : {}),
+      preprocessing: defaultPreprocessing(ir.input[0]),
+      guard: {
+        maxGradNorm: o.guard?.maxGradNorm ?? DEFAULT_GUARD.maxGradNorm,
+        maxWeight: o.guard?.maxWeight ?? DEFAULT_GUARD.maxWeight,
+      },
+      createdAt: new Date().toISOString(),
+      command: o.command,
+    };
+    // The spec at the run's input size: what resume, eval and export rebuild the model from.
+    await writeRunSpec(runDir, { ...spec, input: [ir.input[0], ir.input[1], ir.input[2]] });
     await writeRunConfig(runDir, config);
+    return {
+      runDir,
+      config,
+      model,
+      optimizer: createOptimizer(config),
+      history: [],
+      notes,
+      lock,
+      checkpoint: null,
+    };
+  } catch (e) {
+    lock.release();
+    throw e;
   }
-  const history = await truncateMetrics(runDir, start.epoch);
-  const where = start.batch
-    ? `epoch ${start.epoch}, batch ${start.batch}`
-    : `the start of epoch ${start.epoch}`;
-  const notes = [`resuming ${runDir} from ${ckpt} (step ${start.step}, ${where})`];
-  if (!fromSpec) {
-    notes.push(`note: the run has no spec.json (made by an older version); rebuilt from ${stored.graph}`);
-  }
-  return { runDir, config, model, optimizer, start, history, notes };
 }
 
 /**

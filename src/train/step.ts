@@ -2,14 +2,16 @@
  * One optimizer step of the custom training loop: forward and backward passes over micro-batches
  * (layers in training mode, so batch-norm uses batch statistics and updates its moving mean and
  * variance), gradients averaged by `accumulateGradients` (each pass weighted by its size), the loss
- * checked for NaN/∞, then one `applyGradients`.
+ * checked for NaN/∞ — and, given the guard's limits, the global gradient norm before the update and
+ * the weights after it (see guard.ts) — then one `applyGradients`.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { accumulateGradients, type MicroBatch } from "./accumulate.ts";
 import { headOutputs } from "../eval/cross_entropy.ts";
-import type { HeadConfig } from "../run/config.ts";
+import type { GuardConfig, HeadConfig } from "../run/config.ts";
+import { checkStep, checkWeights, type Divergence, globalNorm } from "./guard.ts";
 import { lossTerms } from "./loss.ts";
 import { deriveSeed, withSeededRandom } from "./rng.ts";
 
@@ -33,6 +35,13 @@ export interface StepResult {
   count: number;
   /** False when the loss was NaN or infinite; then no update was applied. */
   finite: boolean;
+  /** Global L2 norm of the step's gradient (NaN when not measured: no limits given, or a non-finite loss). */
+  gradNorm: number;
+  /**
+   * Set when the guard tripped (only with limits): for `loss` and `gradient` no update was applied;
+   * for `weights` the update was applied and the weights are not to be saved.
+   */
+  divergence?: Divergence;
 }
 
 /** The variables a model trains, in the model's weight order (which fixes the optimizer's slot order). */
@@ -43,7 +52,8 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 /**
  * Runs one optimizer step on `batch`, split into passes of at most `microBatch` examples.
  * In-model randomness (dropout) is drawn from a stream seeded by `stepSeed`, so a resumed run
- * repeats it exactly.
+ * repeats it exactly. With `limits`, the divergence guard checks the step (see guard.ts); without,
+ * only a non-finite loss holds the update back.
  */
 export function trainStep(
   model: tf.LayersModel,
@@ -52,6 +62,7 @@ export function trainStep(
   batch: StepBatch,
   microBatch: number,
   stepSeed: number,
+  limits?: GuardConfig,
 ): StepResult {
   const vars = trainableVariables(model);
   const px = batch.size * batch.size * 3;
@@ -91,11 +102,17 @@ export function trainStep(
   const { grads, loss } = accumulateGradients(lossFn, vars, micro());
   try {
     const finite = Number.isFinite(loss);
-    if (finite) {
+    const result: StepResult = { loss, lossSums, correct, count: batch.count, finite, gradNorm: NaN };
+    const gradList = Object.values(grads);
+    if (limits && finite && gradList.length) result.gradNorm = globalNorm(gradList);
+    result.divergence = limits ? checkStep(loss, result.gradNorm, limits) : undefined;
+    if (finite && !result.divergence) {
       // Every variable keeps its slot (index) in the optimizer, with or without a gradient.
       optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+      if (limits) result.divergence = checkWeights(model, limits);
     }
-    return { loss, lossSums, correct, count: batch.count, finite };
+    if (!result.divergence) delete result.divergence;
+    return result;
   } finally {
     tf.dispose(Object.values(grads));
   }

@@ -9,11 +9,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { UserError } from "../util/errors.ts";
 // The files, not run/mod.ts: that would load the data layer (sharp) for a warm start.
-import { BEST_DIR, CONFIG_FILE, latestCheckpoint } from "../run/files.ts";
+import { BEST_DIR, CONFIG_FILE } from "../run/files.ts";
 import { MODEL_FILE, readWeights } from "../run/model_files.ts";
+import { checkSavedModel } from "../run/verify.ts";
+import { findCheckpoint } from "../run/weights.ts";
 import { exists } from "../util/fs.ts";
 
 /** What a warm start did, weight by weight. */
@@ -44,24 +46,38 @@ async function newestRun(dir: string): Promise<string | null> {
   return best?.path ?? null;
 }
 
+/** A model.json checked before use: its folder's manifest (when it has one) and its weight files. */
+async function checked(modelJson: string): Promise<string> {
+  const damage = await checkSavedModel(dirname(modelJson));
+  if (damage) throw new UserError(damage.file, `${damage.detail}; cannot warm-start from it`);
+  return modelJson;
+}
+
 /**
- * The model.json behind `from`: a model.json file; a directory holding one; a run directory (its
- * `best/` model, else its latest checkpoint); a checkpoint directory; or a graph's folder of runs
+ * The model.json behind `from`, checked (see src/run/verify.ts): a model.json file; a directory
+ * holding one; a run directory (its `best/` model — an error when damaged, never a silent switch —
+ * else its newest intact checkpoint); a checkpoint directory; or a graph's folder of runs
  * (`runs/tmtl`: its newest run).
  */
 export async function resolveModelSource(from: string): Promise<string> {
   if (from.endsWith(".json")) {
     if (!(await exists(from))) throw new UserError(from, "file not found");
-    return from;
+    return await checked(from);
   }
   if (!(await exists(from))) {
     throw new UserError(from, "not found (expected a run directory or a model.json)");
   }
-  for (const candidate of [join(from, MODEL_FILE), join(from, BEST_DIR, MODEL_FILE)]) {
-    if (await exists(candidate)) return candidate;
+  if (await exists(join(from, MODEL_FILE))) return await checked(join(from, MODEL_FILE));
+  // A run's best/, when there is one, is what it offers: damaged, it is an error, not a switch.
+  if (await exists(join(from, BEST_DIR))) return await checked(join(from, BEST_DIR, MODEL_FILE));
+  const found = await findCheckpoint(from);
+  if (found.dir) return join(found.dir, MODEL_FILE);
+  if (found.damaged.length) {
+    throw new UserError(
+      found.damaged[0].file,
+      `${found.damaged[0].detail}; the run has no intact checkpoint`,
+    );
   }
-  const ckpt = await latestCheckpoint(from);
-  if (ckpt) return join(ckpt, MODEL_FILE);
   const run = (await Deno.stat(from)).isDirectory ? await newestRun(from) : null;
   if (run) return await resolveModelSource(run);
   throw new UserError(from, "no model.json here, and no best/ model or checkpoint of a run");
@@ -85,8 +101,8 @@ export async function warmStart(
 ): Promise<WarmStartReport> {
   const source = await resolveModelSource(from);
   const raw = await readWeights(source);
-  // Some converters keep TensorFlow's ":0" output suffix on weight names.
-  const weights = Object.fromEntries(Object.entries(raw).map(([k, t]) => [k.replace(/:0$/, ""), t]));
+  // Some converters keep TensorFlow's ":0" output suffix on weight names. Names are the file's data: a Map.
+  const weights = new Map(Object.entries(raw).map(([k, t]) => [k.replace(/:0$/, ""), t]));
   const report: WarmStartReport = {
     source,
     matched: [],
@@ -99,14 +115,14 @@ export async function warmStart(
   try {
     for (const w of model.weights) {
       const name = w.originalName;
-      const exact = weights[name];
+      const exact = weights.has(name);
       const short = exact ? undefined : unprefixed(name, heads);
-      const key = exact ? name : short !== undefined && weights[short] ? short : undefined;
+      const key = exact ? name : short !== undefined && weights.has(short) ? short : undefined;
       if (key === undefined) {
         report.fresh.push(name);
         continue;
       }
-      const t = weights[key];
+      const t = weights.get(key)!;
       const expected = w.shape as number[];
       if (!tf.util.arraysEqual(t.shape, expected)) {
         report.skipped.push({ name, expected, found: t.shape });
@@ -120,7 +136,7 @@ export async function warmStart(
       report.matched.push(name);
       if (key !== name) report.fromUnprefixed.push(name);
     }
-    report.unused = Object.keys(weights).filter((k) => !used.has(k)).length;
+    report.unused = [...weights.keys()].filter((k) => !used.has(k)).length;
   } finally {
     tf.dispose(Object.values(raw));
   }

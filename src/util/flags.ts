@@ -19,6 +19,7 @@
 import { parseArgs } from "node:util";
 import { UserError } from "./errors.ts";
 import { closest } from "./suggest.ts";
+import { quoted } from "./text.ts";
 
 interface FlagBase {
   /** What the flag does, for the help text (may span lines with `\n`). */
@@ -31,11 +32,12 @@ interface FlagBase {
   defaultText?: string;
 }
 
-/** A flag taking a string, optionally one of `choices`. */
+/** A flag taking a string, optionally one of `choices`; an empty value is refused unless `allowEmpty`. */
 export interface StringFlag extends FlagBase {
   type: "string";
   default?: string;
   choices?: readonly string[];
+  allowEmpty?: boolean;
 }
 
 /** An on/off flag; `negatable` also accepts `--no-<name>` (the value is then false). */
@@ -124,17 +126,26 @@ export function describeParseError(e: unknown, known: readonly string[]): { wher
   if ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown) {
     const [, dashes, name] = unknown;
     const hint = dashes === "--" ? closest(name, known) : undefined;
-    return { where: dashes + name, detail: `unknown flag${hint ? ` (did you mean --${hint}?)` : ""}` };
+    const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+    return { where: dashes + shown, detail: `unknown flag${hint ? ` (did you mean --${hint}?)` : ""}` };
   }
-  return { where: "", detail: message.split(". To specify")[0] };
+  // parseArgs' own words span lines ("argument is ambiguous.\nDid you forget…"): say it in one.
+  const ambiguous = /^Option '(-{1,2}[^' ]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const flag = ambiguous[1];
+    return { where: flag, detail: `needs a value; give one that starts with '-' as ${flag}=VALUE` };
+  }
+  const detail = message.split("\n")[0].split(". To specify")[0];
+  return { where: "", detail: detail.length > 200 ? `${detail.slice(0, 200)}…` : detail };
 }
 
 function convert(name: string, f: Flag, raw: string | boolean): string | number | boolean {
   if (f.type === "boolean") return raw;
   const text = String(raw);
   if (f.type === "string") {
+    if (text === "" && !f.allowEmpty) throw new UserError(`--${name}`, "expected a value, got ''");
     if (f.choices && !f.choices.includes(text)) {
-      throw new UserError(`--${name}`, `expected one of ${f.choices.join(", ")}, got '${text}'`);
+      throw new UserError(`--${name}`, `expected one of ${f.choices.join(", ")}, got ${quoted(text)}`);
     }
     return text;
   }
@@ -142,12 +153,12 @@ function convert(name: string, f: Flag, raw: string | boolean): string | number 
   if (f.type === "int") {
     const [min, max] = [f.min ?? 1, f.max ?? 1e9];
     if (!Number.isInteger(n) || text.trim() === "" || n < min || n > max) {
-      throw new UserError(`--${name}`, `expected an integer in ${min}..${max}, got '${text}'`);
+      throw new UserError(`--${name}`, `expected an integer in ${min}..${max}, got ${quoted(text)}`);
     }
     return n;
   }
   if (text.trim() === "" || !Number.isFinite(n) || n < f.min || n > f.max) {
-    throw new UserError(`--${name}`, `expected a number in ${f.min}..${f.max}, got '${text}'`);
+    throw new UserError(`--${name}`, `expected a number in ${f.min}..${f.max}, got ${quoted(text)}`);
   }
   return n;
 }

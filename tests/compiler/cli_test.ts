@@ -40,7 +40,8 @@ Deno.test("cli compile: prints the summary and writes IR, topology and Mermaid u
     assert.match(r.stdout, /^Total params: 557,796$/m);
     assert.match(r.stdout, /— head smile/);
     const files = [...Deno.readDirSync(`${dir}/small_attention_mtl`)].map((e) => e.name).sort();
-    assert.deepEqual(files, ["graph.json", "graph.mmd", "model.json"]);
+    // .mtl-graph marks the folder as the project's own (commands never write into others' folders).
+    assert.deepEqual(files, [".mtl-graph", "graph.json", "graph.mmd", "model.json"]);
     const topology = JSON.parse(Deno.readTextFileSync(`${dir}/small_attention_mtl/model.json`));
     assert.equal(topology.format, "layers-model");
     assert.equal(topology.weightsManifest, undefined, "topology only, no weights");

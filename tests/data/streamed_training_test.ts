@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { evaluateRun } from "../../src/eval/evaluate_run.ts";
 import { readMetrics } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { loadRunData, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
+import { prepareResume } from "../../src/train/resume.ts";
+import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import {
   memorySink,
   stableRecord as stable,
@@ -25,6 +26,7 @@ Deno.test("a split larger than the data memory trains and evaluates exactly as i
   const quiet = { sink: memorySink(), curves: false };
 
   const inMemory = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
+  inMemory.lock.release(); // runTraining is called directly, not through executeRun
   const resident = await loadRunData(inMemory.config, cache);
   assert.ok("pixels" in resident.train && "pixels" in resident.val);
   await runTraining({ ...inMemory, ...resident, ...quiet });
@@ -32,6 +34,7 @@ Deno.test("a split larger than the data memory trains and evaluates exactly as i
   // 1 KiB of data memory: both splits (64 and 8 images of 32×32×3 bytes) stay in their cache files.
   const lines: string[] = [];
   const streamedRun = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
+  streamedRun.lock.release(); // runTraining is called directly, not through executeRun
   const streamed = await loadRunData(streamedRun.config, cache, (l) => lines.push(l), undefined, 1024);
   assert.ok("pixelFile" in streamed.train && "pixelFile" in streamed.val);
   assert.ok(
@@ -52,9 +55,11 @@ Deno.test("a split larger than the data memory trains and evaluates exactly as i
 
   // Streamed, stopped after 5 steps (as if killed), resumed with batches made on the training thread.
   const killed = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
+  killed.lock.release(); // runTraining is called directly, not through executeRun
   const stopped = await runTraining({ ...killed, ...streamed, ...quiet, stopAfterSteps: 5 });
   assert.equal(stopped.status, "stopped");
   const resumed = await prepareResume(killed.runDir);
+  resumed.lock.release();
   assert.deepEqual([resumed.start!.epoch, resumed.start!.batch], [2, 0]);
   await runTraining({ ...resumed, ...streamed, ...quiet, feed: { workers: 0 } });
   assert.deepEqual((await readMetrics(killed.runDir)).map(stable), a.map(stable));

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { CHECKPOINTS_DIR, LATEST_FILE, latestCheckpoint, STATE_FILE } from "../../src/run/mod.ts";
 import { defaultHooks, type LoopHook } from "../../src/train/hooks.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { loadRunData, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
+import { prepareResume } from "../../src/train/resume.ts";
+import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import { memorySink, tempRuns, tinyRunOptions, wasmBackend } from "./helpers.ts";
 
 /** A run stopped after 6 steps with intact checkpoints at steps 2, 4 and 6 (older ones kept aside and put back). */
@@ -19,6 +20,7 @@ async function runWithCheckpoints(): Promise<{ runDir: string; root: string }> {
   const run = await prepareNewRun(
     await tinyRunOptions(runs, { overrides: { epochs: 2, batchSize: 8 }, microBatch: 8, checkpointEvery: 2 }),
   );
+  run.lock.release(); // runTraining is called directly, not through executeRun
   const kept = join(runs, "kept");
   await Deno.mkdir(kept);
   // Saving a checkpoint removes the older ones: copy each aside as it is written.
@@ -79,6 +81,7 @@ Deno.test("checkpoints: the newest intact one is chosen, whatever `latest` says,
   await Deno.remove(join(step(6), STATE_FILE));
   assert.equal(await latestCheckpoint(runDir), step(4), "then the next older intact one");
   const resumed = await prepareResume(runDir);
+  resumed.lock.release();
   assert.equal(resumed.start!.step, 4);
   assert.match(resumed.notes[0], /from .*step-00000004 \(step 4, /);
 

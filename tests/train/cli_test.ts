@@ -80,7 +80,14 @@ Deno.test("eval prints per-head accuracy and the average as a Markdown table, on
   const r = await run("eval", [shared.whole, shared.killed, "--split", "val", "--backend", "wasm"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
-  assert.match(lines[0], /^Accuracy \(%\) on the val split of .*synth \(8 images\), best weights:$/);
+  assert.match(lines[0], /^Accuracy \(%\) on the val split of .*synth \(8 images\):$/);
+  // It says which weights it used, run by run.
+  assert.deepEqual(lines.slice(-3, -2), ["weights (--weights best):"]);
+  assert.match(
+    lines.at(-2)!,
+    /^ {2}tiny_tmtl\/whole: best\/ \(epoch [123], step (8|16|24), mean validation accuracy [\d.]+%\)$/,
+  );
+  assert.match(lines.at(-1)!, /^ {2}tiny_tmtl\/killed: best\/ \(epoch [123], step/);
   const table = lines.filter((l) => l.startsWith("|"));
   assert.equal(table.length, 4);
   assert.match(table[0], /^\| Architecture +\| +smile \| +gender \| +average \|$/);
@@ -138,8 +145,8 @@ Deno.test("user mistakes are one-line errors without a stack", async () => {
   const cases: [string, string[], RegExp][] = [
     [
       "train",
-      ["--resume", runs, "--lr", "0.1"],
-      /^error: --resume: continues a run with its stored config\.json; drop --lr$/,
+      ["--resume", runs, "--batch-size", "8"],
+      /^error: --resume: continues a run with its stored config\.json; drop --batch-size \(a resume may change only --epochs, --lr/,
     ],
     ["train", ["--resume", runs], /^error: .*: not a run directory \(no config\.json\)$/],
     ["train", [TINY_TMTL, "--lr-schedule", "x"], /^error: --lr-schedule: expected EPOCH:LR/],

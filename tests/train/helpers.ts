@@ -91,3 +91,69 @@ export async function tinyAttentionRun(runsDir: string): Promise<NewRunOptions> 
     command: ["test"],
   };
 }
+
+/** Copies a folder tree (a run directory, say) to `to`. */
+export async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    const [a, b] = [join(from, e.name), join(to, e.name)];
+    if (e.isDirectory) await copyDir(a, b);
+    else if (e.isFile) await Deno.copyFile(a, b);
+  }
+}
+
+/** Options of a new tiny TMTL run on the fixture set (wasm, micro-batch 16, a checkpoint every 2 steps). */
+export async function tinyCheckpointedRunOptions(
+  runsDir: string,
+  patch: Partial<NewRunOptions> = {},
+): Promise<NewRunOptions> {
+  return {
+    graph: TINY_TMTL,
+    data: await fixtureData(),
+    runsDir,
+    runId: "r",
+    overrides: { epochs: 3, batchSize: 16 },
+    microBatch: 16,
+    seed: 1,
+    checkpointEvery: 2,
+    backend: "wasm",
+    skipBad: false,
+    command: ["test"],
+    ...patch,
+  };
+}
+
+let trained: Promise<string> | undefined;
+/**
+ * A finished tiny TMTL run (2 epochs of 4 steps, a checkpoint every 2 steps, so steps 6 and 8 are
+ * kept, and best/), trained once per process. Tests copy it before damaging it.
+ */
+export function trainedRun(): Promise<string> {
+  return trained ??= (async () => {
+    const { prepareNewRun } = await import("../../src/train/setup.ts");
+    const { executeRun } = await import("../../src/train/run.ts");
+    await wasmBackend();
+    const runs = await tempRuns();
+    const run = await prepareNewRun(
+      await tinyCheckpointedRunOptions(runs, {
+        runId: "trained",
+        overrides: { epochs: 2, batchSize: 16 },
+        seed: 4,
+      }),
+    );
+    await executeRun(run, {
+      cacheDir: join(runs, ".cache"),
+      sink: memorySink(),
+      curves: false,
+      log: () => {},
+    });
+    return run.runDir;
+  })();
+}
+
+/** A fresh copy of {@link trainedRun} to damage. */
+export async function trainedRunCopy(): Promise<string> {
+  const dir = join(await tempRuns(), "tiny_tmtl", "copy");
+  await copyDir(await trainedRun(), dir);
+  return dir;
+}

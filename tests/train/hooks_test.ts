@@ -27,6 +27,7 @@ async function newRun(runs: string) {
     skipBad: false,
     command: ["test"],
   });
+  run.lock.release(); // runTraining alone: the lock is executeRun's to release
   return { run, data: await loadRunData(run.config, join(runs, ".cache")) };
 }
 

@@ -29,6 +29,7 @@ Deno.test("training a few epochs lowers the loss and fills the run directory", a
     command: ["test"],
   });
   const { train, val } = await loadRunData(run.config, join(runs, ".cache"));
+  run.lock.release(); // runTraining alone: the lock is executeRun's to release
   const sink = memorySink();
   const t0 = performance.now();
   const result = await runTraining({ ...run, train, val, sink });

@@ -4,27 +4,17 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { isUserError } from "../../src/util/errors.ts";
 import { latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts";
-import { NonFiniteLossError, runTraining } from "../../src/train/loop.ts";
+import { DivergenceError } from "../../src/train/guard.ts";
+import { runTraining } from "../../src/train/loop.ts";
 import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
-import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
+import { memorySink, tempRuns, tinyCheckpointedRunOptions, wasmBackend } from "./helpers.ts";
 
 Deno.test("a NaN loss stops the run and keeps the last good checkpoint", async () => {
   await wasmBackend();
   const runs = await tempRuns();
-  const run = await prepareNewRun({
-    graph: TINY_TMTL,
-    data: await fixtureData(),
-    runsDir: runs,
-    runId: "nan",
-    overrides: { epochs: 3, batchSize: 16 },
-    microBatch: 16,
-    seed: 1,
-    checkpointEvery: 2,
-    backend: "wasm",
-    skipBad: false,
-    command: ["test"],
-  });
+  const run = await prepareNewRun(await tinyCheckpointedRunOptions(runs, { runId: "nan" }));
   const data = await loadRunData(run.config, join(runs, ".cache"));
+  run.lock.release();
   const poison = (step: number) => {
     if (step !== 5) return;
     const w = run.model.getLayer("stem_conv").getWeights()[0];
@@ -37,10 +27,10 @@ Deno.test("a NaN loss stops the run and keeps the last good checkpoint", async (
     curves: false,
     afterStep: (s) => poison(s.step),
   }).then(() => null, (e) => e);
-  assert.ok(error instanceof NonFiniteLossError, String(error));
+  assert.ok(error instanceof DivergenceError, String(error));
   assert.ok(isUserError(error));
   assert.equal(error.message.split("\n").length, 1);
-  assert.match(error.message, /NaN\/infinite in epoch 2 at step 6/);
+  assert.match(error.message, /diverged in epoch 2 at step 6: the loss became NaN/);
   assert.match(error.message, /step-00000004/);
   assert.match(error.message, /--resume/);
 

@@ -42,7 +42,7 @@ Deno.test("resolveProtocol: the graph's protocol, overrides, Adam's constants an
   const p = resolveProtocol(ir, spec.training, {
     epochs: 4,
     schedule: [{ afterEpoch: 3, lr: 1e-5 }, { afterEpoch: 1, lr: 1e-4 }],
-    lossWeights: { gender: 0.5 },
+    lossWeights: new Map([["gender", 0.5]]),
   });
   assert.equal(p.epochs, 4);
   assert.equal(p.batchSize, spec.training.batchSize);
@@ -50,7 +50,7 @@ Deno.test("resolveProtocol: the graph's protocol, overrides, Adam's constants an
   assert.deepEqual(p.heads.map((h) => [h.name, h.lossWeight]), [["smile", 1], ["gender", 0.5]]);
   assert.deepEqual([1, 2, 3, 4].map((e) => lrAt(p, e)), [1e-3, 1e-4, 1e-4, 1e-5]);
   assert.throws(
-    () => resolveProtocol(ir, spec.training, { lossWeights: { gendr: 1 } }),
+    () => resolveProtocol(ir, spec.training, { lossWeights: new Map([["gendr", 1]]) }),
     /--loss-weight: no head 'gendr' \(heads: smile, gender\)/,
   );
 });

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { loadRunData, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
+import { prepareResume } from "../../src/train/resume.ts";
+import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import {
   memorySink,
   stableRecord as stable,
@@ -21,10 +22,12 @@ Deno.test("a run stopped mid-epoch and resumed matches the uninterrupted run exa
   const cache = join(await tempRuns(), ".cache");
 
   const whole = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
+  whole.lock.release();
   const data = await loadRunData(whole.config, cache);
   await runTraining({ ...whole, ...data, sink: memorySink(), curves: false });
 
   const killed = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
+  killed.lock.release();
   const stopped = await runTraining({
     ...killed,
     ...data,
@@ -37,6 +40,7 @@ Deno.test("a run stopped mid-epoch and resumed matches the uninterrupted run exa
   assert.match((await latestCheckpoint(killed.runDir))!, /step-00000006$/);
 
   const resumed = await prepareResume(killed.runDir);
+  resumed.lock.release();
   assert.deepEqual([resumed.start!.epoch, resumed.start!.batch, resumed.start!.step], [2, 2, 6]);
   await runTraining({ ...resumed, ...data, sink: memorySink(), curves: false });
 

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { compileFile, compileSpec } from "../../src/compiler/mod.ts";
 import { defaultPreprocessing, readRunConfig, readRunSpec } from "../../src/run/mod.ts";
 import { runTraining } from "../../src/train/loop.ts";
-import { loadRunData, prepareNewRun, prepareResume } from "../../src/train/setup.ts";
+import { prepareResume } from "../../src/train/resume.ts";
+import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import { fixtureData, memorySink, tempRuns, TINY_TMTL, wasmBackend } from "./helpers.ts";
 
 /** The tiny TMTL graph as a JSON graph file that the test can edit and delete. */
@@ -34,6 +35,7 @@ async function stoppedRun(runs: string, graph: string, inputSize?: number) {
     command: ["test"],
   });
   const data = await loadRunData(run.config, join(runs, ".cache"));
+  run.lock.release();
   const r = await runTraining({ ...run, ...data, sink: memorySink(), curves: false, stopAfterSteps: 3 });
   assert.equal(r.status, "stopped");
   return { run, data };
@@ -64,10 +66,12 @@ Deno.test("resume builds the model from spec.json: an edited or deleted graph fi
   edited.heads.smile.fc = 24;
   await Deno.writeTextFile(graph, JSON.stringify(edited));
   const resumed = await prepareResume(run.runDir);
+  resumed.lock.release();
   assert.deepEqual(resumed.model.getLayer("smile/fc").getWeights()[0].shape, kernelShape);
   assert.equal(resumed.notes.length, 1, resumed.notes.join("\n"));
   await Deno.remove(graph);
   const again = await prepareResume(run.runDir);
+  again.lock.release();
   const r = await runTraining({ ...again, ...data, sink: memorySink(), curves: false });
   assert.equal(r.status, "done");
   assert.equal(r.records.length, 2);
@@ -79,6 +83,7 @@ Deno.test("a run made before spec.json resumes from its graph file, and says so"
   const { run } = await stoppedRun(runs, await graphFile(runs));
   await Deno.remove(join(run.runDir, "spec.json"));
   const resumed = await prepareResume(run.runDir);
+  resumed.lock.release();
   assert.match(resumed.notes[1], /no spec\.json .*rebuilt from .*tiny_tmtl\.json$/);
   assert.deepEqual(resumed.start!.step, 2);
 });

@@ -48,7 +48,7 @@ Deno.test("--init-from takes a run directory (its best/ model) or a graph's fold
   for (const [id, delay] of [["b-older", 0], ["a-newer", 20]] as const) {
     await new Promise((r) => setTimeout(r, delay));
     await Deno.mkdir(join(runs, "tmtl", id, "best"), { recursive: true });
-    await Deno.writeTextFile(join(runs, "tmtl", id, "best", "model.json"), "{}");
+    await Deno.writeTextFile(join(runs, "tmtl", id, "best", "model.json"), '{"weightsManifest": []}');
     await Deno.writeTextFile(join(runs, "tmtl", id, "config.json"), "{}");
   }
   assert.equal(

@@ -83,6 +83,26 @@ export function installHint(): string {
 
 let opened: OnednnLibrary | string | undefined;
 
+/** glibc's `RTLD_NOW | RTLD_NODELETE`. */
+const NOW_NODELETE = 0x2 | 0x1000;
+
+/**
+ * Keeps oneDNN (and the OpenMP runtime it loads) in the process for good. Deno closes a library when the
+ * isolate that opened it ends (each `deno test` module, a Worker); unloading OpenMP under its parked
+ * worker threads crashes the process. A `dlopen` with RTLD_NODELETE through libc pins it (Linux/glibc;
+ * elsewhere nothing to do or no way to do it: skipped).
+ */
+function pinInProcess(path: string): void {
+  if (Deno.build.os !== "linux") return;
+  try {
+    const libc = Deno.dlopen("libc.so.6", { dlopen: { parameters: ["buffer", "i32"], result: "pointer" } });
+    libc.symbols.dlopen(new TextEncoder().encode(path + "\0"), NOW_NODELETE);
+    libc.close();
+  } catch {
+    // musl or no libc.so.6: the library is still usable, only not pinned
+  }
+}
+
 /** Reads `dnnl_version()`'s struct {int major, minor, patch; char* hash; unsigned cpu_runtime, gpu_runtime}. */
 function readVersion(
   dnnl: Pick<Dnnl, "dnnl_version">,
@@ -125,6 +145,7 @@ export function openOnednn(opts: { retry?: boolean } = {}): OnednnLibrary | stri
         `${SUPPORTED_MAJOR}.x C API (${SUPPORTED_MAJOR}.${MIN_MINOR} or later; Debian 12 ships 2.6.3)`;
     }
     try {
+      pinInProcess(path);
       const lib = Deno.dlopen(path, SYMBOLS);
       return opened = { dnnl: lib.symbols, version, runtime: v.runtime, path };
     } catch (e) {

@@ -12,17 +12,18 @@ const SYMBOLS = {
   omp_get_max_threads: { parameters: [], result: "i32" },
 } as const;
 
-let gomp: Deno.DynamicLibrary<typeof SYMBOLS>["symbols"] | null | undefined;
+// The library object itself is held, not only its symbols: Deno closes a collected DynamicLibrary.
+let gomp: Deno.DynamicLibrary<typeof SYMBOLS> | null | undefined;
 
 function openGomp() {
   if (gomp === undefined) {
     try {
-      gomp = Deno.dlopen(GOMP, SYMBOLS).symbols;
+      gomp = Deno.dlopen(GOMP, SYMBOLS);
     } catch {
       gomp = null;
     }
   }
-  return gomp;
+  return gomp?.symbols ?? null;
 }
 
 /** Cores this process may use. */
