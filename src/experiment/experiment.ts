@@ -1,17 +1,20 @@
 /**
- * The paper's paired comparison over several seeds: per seed, train graph A, warm-start graph B from
- * it, evaluate both on the test split; then mean ± sd per head, per-seed differences and a paired
- * t-test, written as `report.md` and `results.json`.
+ * The paired comparison over several seeds with an equal-budget control: per seed, train graph A,
+ * then (from A's best weights, as the paper warm-starts) A continued for B's epochs with B's
+ * batches and schedule, B itself, and any remedies for the warm-start dip; evaluate each on the test
+ * split. B is judged against A continued (same training budget), with per-seed differences and a
+ * paired t-test; the report also gives B against A as the paper compares them. Writes `report.md`,
+ * `results.json` and `results.csv` (see arms.ts and report.ts).
  *
  * @module
  */
 import { basename, join } from "node:path";
-import { accuracies } from "../eval/evaluate_run.ts";
-import { pairedReport } from "../eval/paired_stats.ts";
 import { autoMicroBatch } from "../train/accumulate.ts";
 import type { TrainOverrides } from "../train/protocol.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { type PairRun, trainPair } from "./pair.ts";
+import { type Arm, planArms, type Remedies } from "./arms.ts";
+import { trainArm } from "./arm_run.ts";
+import { experimentReport, resultsCsv, type SeedRuns } from "./report.ts";
 
 /** Everything one comparison needs. */
 export interface ExperimentOptions {
@@ -23,21 +26,26 @@ export interface ExperimentOptions {
   a: TrainOverrides;
   b: TrainOverrides;
   warmStart: boolean;
+  /** Remedies for the warm-start dip, each trained as one more run per seed. */
+  remedies?: Remedies;
+  /** Row names of A and B (default: the graph files' names). */
+  labels?: { a?: string; b?: string };
   backend: string;
   microBatch?: number;
   runsDir: string;
   cacheDir: string;
-  /** Folder for report.md and results.json. */
+  /** Folder for report.md, results.json and results.csv. */
   outDir: string;
-  /** Run id prefix: runs are `runs/<graph>/<prefix>-seed<N>`. */
+  /** Run id prefix: runs are `runs/<graph>/<prefix>-seed<N>[-continued|-warmup-…]`. */
   runPrefix: string;
   log?: (line: string) => void;
 }
 
-/** Results of an experiment: per seed, both runs. */
+/** Results of an experiment: the arms and, per seed, every arm's run. */
 export interface ExperimentResult {
   report: string;
-  pairs: { seed: number; a: PairRun; b: PairRun }[];
+  arms: Arm[];
+  seeds: SeedRuns[];
 }
 
 /** A graph's name as a report shows it: the file name without its extension. */
@@ -45,42 +53,48 @@ export function graphLabel(path: string): string {
   return basename(path).replace(/\.(ts|ya?ml|json)$/, "");
 }
 
-/** Runs the paired comparison and writes `report.md` and `results.json` to `outDir`. */
+/** Runs the comparison and writes `report.md`, `results.json` and `results.csv` to `outDir`. */
 export async function runExperiment(o: ExperimentOptions): Promise<ExperimentResult> {
   const log = o.log ?? ((line: string) => console.log(line));
-  const pairs: ExperimentResult["pairs"] = [];
+  const labels = { a: o.labels?.a ?? graphLabel(o.graphA), b: o.labels?.b ?? graphLabel(o.graphB) };
+  // Both graphs (and the remedies) are checked here, before anything trains.
+  const arms = await planArms({ ...o, labels });
+  const seeds: SeedRuns[] = [];
   for (const seed of o.seeds) {
-    log(`\n=== seed ${seed} (${pairs.length + 1}/${o.seeds.length}) ===`);
-    const pair = await trainPair({
-      a: { graph: o.graphA, overrides: o.a },
-      b: { graph: o.graphB, overrides: o.b },
-      data: o.data,
-      inputSize: o.inputSize,
-      seed,
-      warmStart: o.warmStart,
-      runsDir: o.runsDir,
-      runId: `${o.runPrefix}-seed${seed}`,
-      backend: o.backend,
-      microBatch: o.microBatch ?? autoMicroBatch(o.backend),
-      execute: { cacheDir: o.cacheDir, log },
-      log,
-    });
-    pairs.push({ seed, ...pair });
+    log(`\n=== seed ${seed} (${seeds.length + 1}/${o.seeds.length}) ===`);
+    const runs: SeedRuns["runs"] = {};
+    for (const arm of arms) {
+      runs[arm.key] = await trainArm(arm, {
+        data: o.data,
+        inputSize: o.inputSize,
+        seed,
+        runsDir: o.runsDir,
+        runId: `${o.runPrefix}-seed${seed}${arm.suffix}`,
+        initFrom: arm.fromA ? runs.a!.runDir : undefined,
+        backend: o.backend,
+        microBatch: o.microBatch ?? autoMicroBatch(o.backend),
+        execute: { cacheDir: o.cacheDir, log },
+        log,
+      });
+    }
+    seeds.push({ seed, runs });
   }
-  const [nameA, nameB] = [graphLabel(o.graphA), graphLabel(o.graphB)];
-  const report = pairedReport({
-    heads: Object.keys(pairs[0].a.test.heads),
-    seeds: pairs.map((p) => p.seed),
-    a: { name: nameA, perSeed: pairs.map((p) => accuracies(p.a.test)) },
-    b: { name: nameB, perSeed: pairs.map((p) => accuracies(p.b.test)) },
-  });
-  const header = `# ${nameB} vs ${nameA} on ${o.data}` +
+  const title = `${labels.b} vs ${labels.a} on ${o.data}` +
     `${o.inputSize ? ` at ${o.inputSize}×${o.inputSize}` : ""}` +
-    `${o.warmStart ? `, ${nameB} warm-started from ${nameA}` : ""}\n\n`;
-  await writeFileAtomic(join(o.outDir, "report.md"), header + report + "\n");
+    `${o.warmStart ? `, ${labels.b} warm-started from ${labels.a}` : ""}`;
+  const input = {
+    title,
+    heads: Object.keys(seeds[0].runs.a!.test.heads),
+    arms,
+    seeds,
+    warmStart: o.warmStart,
+  };
+  const report = experimentReport(input);
+  await writeFileAtomic(join(o.outDir, "report.md"), report + "\n");
+  await writeFileAtomic(join(o.outDir, "results.csv"), resultsCsv(input));
   await writeFileAtomic(
     join(o.outDir, "results.json"),
-    JSON.stringify({ ...o, log: undefined, pairs }, null, 2) + "\n",
+    JSON.stringify({ ...o, log: undefined, arms, seeds }, null, 2) + "\n",
   );
-  return { report, pairs };
+  return { report, arms, seeds };
 }

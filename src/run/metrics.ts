@@ -1,7 +1,8 @@
 /**
  * A run's `metrics.jsonl`: one JSON record per finished epoch, appended as the epoch ends. A torn
  * line from a killed process is ignored; a record that parses as JSON but not as an epoch record is
- * a user error naming `metrics.jsonl:<line>` and the field.
+ * a user error naming `metrics.jsonl:<line>` and the field. `metrics.csv` holds the same records as
+ * flat rows (one per epoch, like Keras' CSVLogger), rewritten whole after each epoch.
  *
  * @module
  */
@@ -9,8 +10,9 @@ import { join } from "node:path";
 import { z } from "zod";
 import { describeIssue, issuePath } from "../schema/mod.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { csvLine } from "../util/csv.ts";
 import { UserError } from "../util/errors.ts";
-import { METRICS_FILE } from "./files.ts";
+import { METRICS_CSV_FILE, METRICS_FILE } from "./files.ts";
 
 const perHead = z.record(z.string(), z.number());
 
@@ -34,6 +36,10 @@ export const EpochRecord = z.strictObject({
   seconds: z.number(),
   /** Seconds the validation pass took. */
   valSeconds: z.number(),
+  /** Weight of each head's loss at the epoch's end: λ, or λ·w of a loss weighting (absent in older runs). */
+  lossWeights: perHead.optional(),
+  /** Uncertainty weighting's learned log-variances s_h at the epoch's end. */
+  logVariance: perHead.optional(),
 });
 /** One line of metrics.jsonl. */
 export type EpochRecord = z.infer<typeof EpochRecord>;
@@ -77,5 +83,55 @@ export async function appendMetrics(runDir: string, record: EpochRecord): Promis
 export async function truncateMetrics(runDir: string, epoch: number): Promise<EpochRecord[]> {
   const kept = (await readMetrics(runDir)).filter((r) => r.epoch < epoch);
   await writeFileAtomic(join(runDir, METRICS_FILE), kept.map((r) => JSON.stringify(r) + "\n").join(""));
+  await writeMetricsCsv(runDir, kept);
   return kept;
+}
+
+/**
+ * The records as CSV, one row per epoch: `epoch, step, lr, loss`, per head `<h>_loss` and
+ * `<h>_accuracy` (training), `val_<h>_loss` and `val_<h>_accuracy`, `val_mean_accuracy`, per head
+ * `<h>_loss_weight` (and `<h>_log_variance` when the run learns them), then the timings. A value a
+ * record lacks is an empty cell.
+ */
+export function metricsCsv(records: readonly EpochRecord[]): string {
+  const heads = [...new Set(records.flatMap((r) => Object.keys(r.headLoss)))];
+  const hasLogVariance = records.some((r) => r.logVariance);
+  const columns: [string, (r: EpochRecord) => number | undefined][] = [
+    ["epoch", (r) => r.epoch],
+    ["step", (r) => r.step],
+    ["lr", (r) => r.lr],
+    ["loss", (r) => r.loss],
+    ...heads.flatMap((h): [string, (r: EpochRecord) => number | undefined][] => [
+      [`${h}_loss`, (r) => r.headLoss[h]],
+      [`${h}_accuracy`, (r) => r.trainAccuracy[h]],
+    ]),
+    ...heads.flatMap((h): [string, (r: EpochRecord) => number | undefined][] => [
+      [`val_${h}_loss`, (r) => r.valLoss[h]],
+      [`val_${h}_accuracy`, (r) => r.valAccuracy[h]],
+    ]),
+    ["val_mean_accuracy", (r) => r.meanValAccuracy],
+    ...heads.map((h): [string, (r: EpochRecord) => number | undefined] => [
+      `${h}_loss_weight`,
+      (r) => r.lossWeights?.[h],
+    ]),
+    ...(hasLogVariance
+      ? heads.map((h): [string, (r: EpochRecord) => number | undefined] => [
+        `${h}_log_variance`,
+        (r) => r.logVariance?.[h],
+      ])
+      : []),
+    ["images_per_second", (r) => r.imagesPerSecond],
+    ["seconds", (r) => r.seconds],
+    ["val_seconds", (r) => r.valSeconds],
+  ];
+  const lines = [
+    csvLine(columns.map(([name]) => name)),
+    ...records.map((r) => csvLine(columns.map(([, get]) => get(r)))),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** Rewrites the run's metrics.csv from `records` (whole or not at all). */
+export async function writeMetricsCsv(runDir: string, records: readonly EpochRecord[]): Promise<void> {
+  await writeFileAtomic(join(runDir, METRICS_CSV_FILE), metricsCsv(records));
 }

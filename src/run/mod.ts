@@ -27,6 +27,7 @@ export {
   CONFIG_FILE,
   LATEST_FILE,
   latestCheckpoint,
+  METRICS_CSV_FILE,
   METRICS_FILE,
   OPTIMIZER_FILE,
   runModelPath,
@@ -34,7 +35,14 @@ export {
   SPEC_FILE,
   STATE_FILE,
 } from "./files.ts";
-export { appendMetrics, EpochRecord, readMetrics, truncateMetrics } from "./metrics.ts";
+export {
+  appendMetrics,
+  EpochRecord,
+  metricsCsv,
+  readMetrics,
+  truncateMetrics,
+  writeMetricsCsv,
+} from "./metrics.ts";
 export {
   dirSaveHandler,
   fileLoadHandler,

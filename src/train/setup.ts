@@ -50,6 +50,8 @@ export interface NewRunOptions {
   checkpointEvery: number;
   backend: string;
   initFrom?: string;
+  /** With `initFrom`: train only these layers for the first epochs (recorded as `config.warmup`). */
+  warmup?: RunConfig["warmup"];
   skipBad: boolean;
   command: string[];
 }
@@ -98,6 +100,7 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
     checkpointEvery: o.checkpointEvery,
     backend: o.backend,
     ...(o.initFrom ? { initFrom: o.initFrom } : {}),
+    ...(o.warmup ? { warmup: o.warmup } : {}),
     preprocessing: defaultPreprocessing(ir.input[0]),
     createdAt: new Date().toISOString(),
     command: o.command,

@@ -35,6 +35,19 @@ export interface StepResult {
   finite: boolean;
 }
 
+/** What a step may do besides the paper's protocol (both come from the run's config; see loop.ts). */
+export interface StepOptions {
+  /** The objective from per-head mean cross-entropies [H] (a loss weighting); default Σ λ_h·CE_h. */
+  objective?: (meanLosses: tf.Tensor1D) => tf.Scalar;
+  /** Variables trained with the model, after its own in the optimizer's slots (uncertainty's log-variances). */
+  extraVariables?: tf.Variable[];
+  /**
+   * Names of the model variables this step updates (the warm-up of a warm-started graph's new layers);
+   * the others get no gradient and keep their values. Default: all.
+   */
+  updates?: ReadonlySet<string>;
+}
+
 /** The variables a model trains, in the model's weight order (which fixes the optimizer's slot order). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -43,7 +56,7 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 /**
  * Runs one optimizer step on `batch`, split into passes of at most `microBatch` examples.
  * In-model randomness (dropout) is drawn from a stream seeded by `stepSeed`, so a resumed run
- * repeats it exactly.
+ * repeats it exactly. `options` add a loss weighting or restrict which variables train.
  */
 export function trainStep(
   model: tf.LayersModel,
@@ -52,8 +65,14 @@ export function trainStep(
   batch: StepBatch,
   microBatch: number,
   stepSeed: number,
+  options: StepOptions = {},
 ): StepResult {
-  const vars = trainableVariables(model);
+  // Every variable keeps its optimizer slot; only those in `differentiated` get a gradient.
+  const vars = [...trainableVariables(model), ...options.extraVariables ?? []];
+  const updates = options.updates;
+  const differentiated = updates
+    ? vars.filter((v) => updates.has(v.name) || options.extraVariables?.includes(v))
+    : vars;
   const px = batch.size * batch.size * 3;
   const lossSums = new Array(heads.length).fill(0);
   const correct = new Array(heads.length).fill(0);
@@ -80,6 +99,7 @@ export function trainStep(
       ys as tf.Tensor1D[],
       heads,
       x.shape[0],
+      options.objective,
     );
     const [ls, cr] = [terms.lossSums.dataSync(), terms.correct.dataSync()];
     heads.forEach((_, i) => {
@@ -88,7 +108,7 @@ export function trainStep(
     });
     return terms.total;
   };
-  const { grads, loss } = accumulateGradients(lossFn, vars, micro());
+  const { grads, loss } = accumulateGradients(lossFn, differentiated, micro());
   try {
     const finite = Number.isFinite(loss);
     if (finite) {

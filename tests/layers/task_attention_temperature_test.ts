@@ -208,9 +208,9 @@ Deno.test("learned temperature: getConfig round trip and reload through tf.loadL
   const next = rng(15);
   model.setWeights(model.getWeights().map((w) => tf.tensor(normals(next, w.size, 0.8), w.shape)));
   const saved: tf.io.ModelArtifacts[] = [];
-  await model.save(tf.io.withSaveHandler(async (a) => {
+  await model.save(tf.io.withSaveHandler((a) => {
     saved.push(a);
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } });
   }));
   const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved[0]));
   const names = reloaded.weights.map((w) => w.originalName);
