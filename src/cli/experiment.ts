@@ -99,6 +99,7 @@ export const EXPERIMENT = defineCommand({
   const seeds = parseSeeds(values.seeds);
   const a = side(values["epochs-a"], values["lr-schedule-a"]);
   const b = side(values["epochs-b"], values["lr-schedule-b"]);
+  const outDir = values.out ?? join("out", "experiment", `${graphLabel(graphA)}_vs_${graphLabel(graphB)}`);
   const chosen = await backend();
   const { report } = await runExperiment({
     graphA,
@@ -114,10 +115,11 @@ export const EXPERIMENT = defineCommand({
     microBatch: values["micro-batch"],
     runsDir: values.runs,
     cacheDir: values.cache,
-    outDir: values.out ?? join("out", "experiment", `${graphLabel(graphA)}_vs_${graphLabel(graphB)}`),
+    outDir,
     runPrefix: `exp-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}`,
   });
   console.log("\n" + report);
+  console.log(`\nwritten: ${join(outDir, "report.md")}, results.json, results.csv (run directories per seed)`);
 });
 
 /** Runs `experiment` on `args` (a user mistake is thrown). */
