@@ -119,7 +119,9 @@ export const EXPERIMENT = defineCommand({
     runPrefix: `exp-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}`,
   });
   console.log("\n" + report);
-  console.log(`\nwritten: ${join(outDir, "report.md")}, results.json, results.csv (run directories per seed)`);
+  console.log(
+    `\nwritten: ${join(outDir, "report.md")}, results.json, results.csv (run directories per seed)`,
+  );
 });
 
 /** Runs `experiment` on `args` (a user mistake is thrown). */

@@ -22,7 +22,7 @@ export const EpochRecord = z.strictObject({
   /** Optimizer steps done at the end of the epoch. */
   step: z.number().int().min(0),
   lr: z.number(),
-  /** Mean over the epoch's training examples of Σ λ_h CE_h. */
+  /** Mean over the epoch's training examples of the objective: Σ λ_h CE_h, or the loss weighting's. */
   loss: z.number(),
   /** Training cross-entropy per head (mean over the epoch, in training mode). */
   headLoss: perHead,

@@ -24,7 +24,7 @@ export interface StepBatch {
 
 /** What one step did. */
 export interface StepResult {
-  /** The batch's loss Σ λ_h · mean CE_h (before the update). */
+  /** The batch's objective before the update: Σ λ_h · mean CE_h, or the loss weighting's (loss_weighting.ts). */
   loss: number;
   /** Per head: summed cross-entropy over the batch. */
   lossSums: number[];

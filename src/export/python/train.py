@@ -124,6 +124,7 @@ def train(args, procs: Processes) -> None:
             "imagesPerSecond": fit["count"] / max(seconds, 1e-9),
             "seconds": seconds,
             "valSeconds": time.time() - started,
+            "lossWeights": {h["name"]: h["lossWeight"] for h in heads},
         }
         is_best = best is None or record["meanValAccuracy"] > best
         if procs.rank == 0:
