@@ -5,6 +5,7 @@
  * @module
  */
 import { BACKEND_FLAGS } from "../backend/names.ts";
+import { LOSS_WEIGHTINGS } from "../schema/mod.ts";
 import { parseLossWeights, parseSchedule, type TrainOverrides } from "../train/protocol.ts";
 import { DEFAULT_GUARD, type GuardConfig } from "../run/config.ts";
 import type { Flags, FlagValues } from "../util/flags.ts";
@@ -54,6 +55,14 @@ export const TRAIN_FLAGS = {
     arg: "H=W,…",
     defaultText: "graph: heads.<h>.lossWeight, 1",
     help: "λ per head",
+  },
+  "loss-weighting": {
+    type: "string",
+    arg: "KIND",
+    choices: LOSS_WEIGHTINGS,
+    defaultText: "graph: training.lossWeighting, fixed",
+    help: "fixed (Σ λ·loss, the paper's), uncertainty (learned per-head variances, Kendall et al. 2018) " +
+      "or dwa (dynamic weight average, Liu et al. 2019)",
   },
   seed: { ...COMMON_FLAGS.seed, help: "seeds initial weights, batch order, augmentation" },
   "checkpoint-every": {
@@ -115,6 +124,7 @@ export const PROTOCOL_FLAGS: readonly (keyof typeof TRAIN_FLAGS)[] = [
   "flip",
   "shift",
   "loss-weight",
+  "loss-weighting",
   "seed",
   "init-from",
   "run-id",
@@ -137,5 +147,6 @@ export function overridesFromFlags(values: FlagValues<typeof TRAIN_FLAGS>): Trai
     schedule: schedule === undefined ? undefined : parseSchedule(schedule),
     augment: { flip: values.flip, shift: values.shift },
     lossWeights: weights === undefined ? undefined : parseLossWeights(weights),
+    lossWeighting: values["loss-weighting"],
   };
 }

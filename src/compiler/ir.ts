@@ -141,7 +141,12 @@ export function buildIR(g: ResolvedGraph): IR {
       attention[dep] = addNode<"attention">({
         name: `${head}/att_${dep}`,
         op: "attention",
-        attrs: { weights: edge.weights, bias: edge.bias, context: edge.context },
+        attrs: {
+          weights: edge.weights,
+          bias: edge.bias,
+          context: edge.context,
+          ...(edge.temperature ? { temperature: edge.temperature } : {}),
+        },
         inputs: [fc, context(dep, edge.context === "attended")],
         scope: "head",
         head,

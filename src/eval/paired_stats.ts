@@ -33,11 +33,51 @@ export interface PairedAccuracies {
   seeds: number[];
 }
 
-const pct = (v: number, digits = 2) => (Number.isFinite(v) ? (100 * v).toFixed(digits) : "–");
-const withAverage = (heads: string[], acc: Record<string, number>): Record<string, number> => ({
-  ...acc,
-  average: heads.reduce((s, h) => s + acc[h], 0) / heads.length,
-});
+/** A fraction as a percentage with `digits` decimals; "–" for NaN. */
+export const pct = (v: number, digits = 2): string => (Number.isFinite(v) ? (100 * v).toFixed(digits) : "–");
+/** A difference of fractions in signed percentage points (`+1.25`, `-0.50`). */
+export function signedPct(v: number): string {
+  const text = pct(v);
+  if (!Number.isFinite(v)) return text;
+  // A small negative value that rounds to zero shows as +0.00, not -0.00.
+  return text.startsWith("-") && /[1-9]/.test(text) ? text : `+${text.replace(/^-/, "")}`;
+}
+
+/** Per-head accuracies with their mean over `heads` added as `average`. */
+export function withAverage(heads: readonly string[], acc: Record<string, number>): Record<string, number> {
+  return { ...acc, average: heads.reduce((s, h) => s + acc[h], 0) / heads.length };
+}
+
+/** `mean ± sd` (percent) of each column over the seeds' rows; the mean alone for one seed. */
+export function meanSdCells(columns: readonly string[], rows: readonly Record<string, number>[]): string[] {
+  return columns.map((c) => {
+    const { mean, sd } = meanSd(rows.map((x) => x[c]));
+    return Number.isFinite(sd) ? `${pct(mean)} ± ${pct(sd)}` : pct(mean);
+  });
+}
+
+/**
+ * The per-seed differences table: one row per seed, then mean ± sd and the paired t-test (p) per
+ * column. `diffs[c][i]` is column c's difference at seed i (fractions; shown in points).
+ */
+export function differenceTable(
+  seeds: readonly number[],
+  columns: readonly string[],
+  diffs: number[][],
+): string {
+  const tests = diffs.map((d) => pairedTTest(d));
+  return markdownTable(
+    ["Seed", ...columns],
+    [
+      ...seeds.map((seed, i) => [String(seed), ...diffs.map((d) => signedPct(d[i]))]),
+      ["mean ± sd", ...diffs.map((d) => `${signedPct(meanSd(d).mean)} ± ${pct(meanSd(d).sd)}`)],
+      [
+        "paired t (p)",
+        ...tests.map((t) => (Number.isFinite(t.t) ? `${t.t.toFixed(2)} (${t.p.toFixed(3)})` : "–")),
+      ],
+    ],
+  );
+}
 
 /**
  * Markdown report: a table of mean ± sd per head (and average) for A and B, a table of the per-seed
@@ -47,47 +87,34 @@ export function pairedReport(r: PairedAccuracies): string {
   const columns = [...r.heads, "average"];
   const a = r.a.perSeed.map((x) => withAverage(r.heads, x));
   const b = r.b.perSeed.map((x) => withAverage(r.heads, x));
-  const summary = (rows: Record<string, number>[]) =>
-    columns.map((c) => {
-      const { mean, sd } = meanSd(rows.map((x) => x[c]));
-      return Number.isFinite(sd) ? `${pct(mean)} ± ${pct(sd)}` : pct(mean);
-    });
   const diffs = columns.map((c) => a.map((_, i) => b[i][c] - a[i][c]));
-  const tests = diffs.map((d) => pairedTTest(d));
-  const signed = (v: number) => (v >= 0 ? "+" : "") + pct(v);
   return [
     `Test accuracy (%), mean ± sd over ${r.seeds.length} seed${r.seeds.length > 1 ? "s" : ""}:`,
     "",
-    markdownTable(["Architecture", ...columns], [[r.a.name, ...summary(a)], [r.b.name, ...summary(b)]]),
+    markdownTable(["Architecture", ...columns], [
+      [r.a.name, ...meanSdCells(columns, a)],
+      [r.b.name, ...meanSdCells(columns, b)],
+    ]),
     "",
     `Per-seed difference ${r.b.name} − ${r.a.name} (percentage points):`,
     "",
-    markdownTable(
-      ["Seed", ...columns],
-      [
-        ...r.seeds.map((seed, i) => [String(seed), ...diffs.map((d) => signed(d[i]))]),
-        ["mean ± sd", ...diffs.map((d) => `${signed(meanSd(d).mean)} ± ${pct(meanSd(d).sd)}`)],
-        [
-          "paired t (p)",
-          ...tests.map((t) => (Number.isFinite(t.t) ? `${t.t.toFixed(2)} (${t.p.toFixed(3)})` : "–")),
-        ],
-      ],
-    ),
+    differenceTable(r.seeds, columns, diffs),
     "",
-    verdict(columns, diffs, tests),
+    verdict(diffs[columns.indexOf("average")]),
   ].join("\n");
 }
 
-function verdict(columns: string[], diffs: number[][], tests: { p: number }[]): string {
-  const i = columns.indexOf("average");
-  const { mean } = meanSd(diffs[i]);
-  if (!Number.isFinite(tests[i].p)) {
+/** One sentence on the average's per-seed differences: higher or lower beyond seed noise, or within it. */
+export function verdict(averageDiffs: readonly number[]): string {
+  const { mean } = meanSd(averageDiffs);
+  const { p } = pairedTTest(averageDiffs);
+  if (!Number.isFinite(p)) {
     return "With fewer than two seeds (or identical differences) no test is possible: run more seeds.";
   }
   const direction = mean > 0 ? "higher" : "lower";
-  return tests[i].p < 0.05
+  return p < 0.05
     ? `The average is ${direction} by ${pct(Math.abs(mean))} points, unlikely to be seed noise (p = ${
-      tests[i].p.toFixed(3)
+      p.toFixed(3)
     }).`
-    : `The average differs by ${pct(mean)} points, within seed noise (p = ${tests[i].p.toFixed(3)}).`;
+    : `The average differs by ${pct(mean)} points, within seed noise (p = ${p.toFixed(3)}).`;
 }

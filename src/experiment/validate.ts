@@ -25,8 +25,10 @@ export interface ExperimentPlan {
   seeds: readonly number[];
   inputSize?: number;
   runsDir: string;
-  /** Run ids are `<runPrefix>-seed<N>`. */
+  /** Run ids are `<runPrefix>-seed<N><suffix>`. */
   runPrefix: string;
+  /** The runs of each seed: which graph file, and the suffix of its run id (default A and B, no suffix). */
+  runs?: readonly { graph: string; suffix: string }[];
   outDir: string;
   /** Write into an output folder this project did not make. */
   force?: boolean;
@@ -41,22 +43,24 @@ export async function checkExperiment(p: ExperimentPlan): Promise<void> {
     overrides: p.b,
     flag: "GRAPH_B",
   }];
-  const names: string[] = [];
+  const names = new Map<string, string>();
   for (const side of sides) {
     const { ir, spec } = await compileFile(side.graph, p.inputSize ? { inputSize: p.inputSize } : {});
     const { heads } = resolveProtocol(ir, spec.training, side.overrides);
     await openDataset(p.data, headRequests(heads));
-    names.push(ir.name);
+    names.set(side.graph, ir.name);
   }
-  if (names[0] === names[1]) {
+  if (names.get(p.graphA) === names.get(p.graphB)) {
     throw new UserError(
       p.graphB,
-      `has the same graph name as ${p.graphA} (${names[0]}): their runs would collide`,
+      `has the same graph name as ${p.graphA} (${names.get(p.graphA)}): their runs would collide`,
     );
   }
-  for (const name of names) {
+  const runs = p.runs ?? [{ graph: p.graphA, suffix: "" }, { graph: p.graphB, suffix: "" }];
+  for (const run of runs) {
     for (const seed of p.seeds) {
-      const dir = join(p.runsDir, name, checkRunId(`${p.runPrefix}-seed${seed}`, "run id"));
+      const id = checkRunId(`${p.runPrefix}-seed${seed}${run.suffix}`, "run id");
+      const dir = join(p.runsDir, names.get(run.graph) ?? run.graph, id);
       if (await exists(dir)) {
         throw new UserError(dir, "run directory exists already; the experiment would not overwrite it");
       }

@@ -58,6 +58,7 @@ export function moduleCode(p: PlannedNode): { code: string; helpers: LayerHelper
     case "attention": {
       const args = [String(x[0]), String(p.inputs[1].shape[0]), `weights=${pyString(a.weights)}`];
       if (a.bias) args.push("bias=True");
+      if (a.temperature === "learned") args.push(`temperature=${pyString("learned")}`);
       return { code: `TaskAttention(${args.join(", ")})`, helpers: ["TaskAttention"] };
     }
     default:

@@ -113,10 +113,12 @@ function weightEntries(node: IRNode, inputs: IRNode[], path: string): WeightEntr
     case "attention": {
       const [k, kPrime] = [x[0], inputs[1].shape[0]];
       const pair = a.weights === "shared" ? [1] : a.weights === "perPair" ? [kPrime, k] : [kPrime];
+      const perModule = a.weights === "shared" ? [1] : [kPrime];
       return [
         entry("wS", pair, "wS"),
         entry("wG", pair, "wG"),
-        ...(a.bias ? [entry("bias", a.weights === "shared" ? [1] : [kPrime], "bias")] : []),
+        ...(a.bias ? [entry("bias", perModule, "bias")] : []),
+        ...(a.temperature === "learned" ? [entry("logBeta", perModule, "logBeta")] : []),
       ];
     }
     default:

@@ -37,11 +37,13 @@ export type {
 } from "./tf_types.ts";
 export {
   registerTaskAttention,
+  TASK_ATTENTION_TEMPERATURES,
   TASK_ATTENTION_WEIGHTS,
   TaskAttention,
   taskAttention,
   type TaskAttentionConfig,
   taskAttentionParamCount,
+  type TaskAttentionTemperature,
   type TaskAttentionWeights,
 } from "./task_attention.ts";
 

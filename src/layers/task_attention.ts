@@ -13,6 +13,10 @@
  * All K' attention modules are computed at once on a [B, K', K] tensor, so an edge costs
  * O(B·K'·K) in one layer instead of K' small layers.
  *
+ * Beyond the paper, `temperature: "learned"` multiplies each module's bounded scores by a learned
+ * β_i = exp(logBeta_i) before the softmax (β = 1 at the start: the paper's form), so a module can
+ * sharpen past what tanh allows.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -23,12 +27,20 @@ import {
   serializeInitializer,
 } from "./initializers.ts";
 import {
+  TASK_ATTENTION_TEMPERATURES,
   TASK_ATTENTION_WEIGHTS,
   taskAttentionParamCount,
+  type TaskAttentionTemperature,
   type TaskAttentionWeights,
 } from "../ops/attention_params.ts";
 
-export { TASK_ATTENTION_WEIGHTS, taskAttentionParamCount, type TaskAttentionWeights };
+export {
+  TASK_ATTENTION_TEMPERATURES,
+  TASK_ATTENTION_WEIGHTS,
+  taskAttentionParamCount,
+  type TaskAttentionTemperature,
+  type TaskAttentionWeights,
+};
 
 import { type ConfigDict, type LayerArgs, LayerBase, type Tensor, type TfShape } from "./tf_types.ts";
 
@@ -48,6 +60,11 @@ export interface TaskAttentionConfig extends Omit<LayerArgs, "weights"> {
    * [1] for `"shared"` (keeps "one set of scalars for all modules"). Default false (paper eq. 3).
    */
   bias?: boolean;
+  /**
+   * `"learned"` (not the paper's form): p = softmax_j(β_i·tanh(score)), β_i = exp(logBeta_i), logBeta
+   * of shape [K'] ([1] for `"shared"`), initially 0. Default `"fixed"` (β = 1, paper eq. 4).
+   */
+  temperature?: TaskAttentionTemperature;
   /** Initializer of wS and wG; default he_normal (`"heNormal"`), fans as tfjs computes them for the shapes above. */
   kernelInitializer?: InitializerLike;
   /** Initializer of the bias; default `"zeros"` (as Keras does for biases). */
@@ -80,6 +97,8 @@ export class TaskAttention extends LayerBase {
   readonly mode: TaskAttentionWeights;
   /** Whether a bias is added inside the tanh. */
   readonly useBias: boolean;
+  /** Whether the softmax has a learned inverse temperature (the config's `temperature`). */
+  readonly temperature: TaskAttentionTemperature;
   /** Initializer of wS and wG. */
   readonly kernelInitializer: Initializer;
   /** Initializer of the bias. */
@@ -87,6 +106,7 @@ export class TaskAttention extends LayerBase {
   private wS: tf.LayerVariable | null = null;
   private wG: tf.LayerVariable | null = null;
   private b: tf.LayerVariable | null = null;
+  private logBeta: tf.LayerVariable | null = null;
   private k = -1;
   private kPrime = -1;
 
@@ -94,7 +114,7 @@ export class TaskAttention extends LayerBase {
   constructor(config: TaskAttentionConfig = {}) {
     // `weights` means "initial weight values" to tf.layers.Layer; ours is the sharing mode, so it must
     // not reach super(). The initializer/bias fields are ours too.
-    const { weights, bias, kernelInitializer, biasInitializer, ...layerArgs } = config;
+    const { weights, bias, temperature, kernelInitializer, biasInitializer, ...layerArgs } = config;
     super(layerArgs);
     const mode = weights ?? "module";
     if (!TASK_ATTENTION_WEIGHTS.includes(mode)) {
@@ -107,8 +127,16 @@ export class TaskAttention extends LayerBase {
     if (bias != null && typeof bias !== "boolean") {
       throw new Error(`${this.where()}: bias must be a boolean, got ${JSON.stringify(bias)}`);
     }
+    if (temperature != null && !TASK_ATTENTION_TEMPERATURES.includes(temperature)) {
+      throw new Error(
+        `${this.where()}: temperature must be one of ${TASK_ATTENTION_TEMPERATURES.join(", ")}, got ${
+          JSON.stringify(temperature)
+        }`,
+      );
+    }
     this.mode = mode;
     this.useBias = bias ?? false;
+    this.temperature = temperature ?? "fixed";
     this.kernelInitializer = resolveInitializer(kernelInitializer ?? "heNormal", this.where());
     this.biasInitializer = resolveInitializer(biasInitializer ?? "zeros", this.where());
   }
@@ -156,7 +184,9 @@ export class TaskAttention extends LayerBase {
       this.addWeight(name, shape, "float32", init, undefined, true, undefined, () => tf.initializers.zeros());
     this.wS = add("wS", pair, this.kernelInitializer);
     this.wG = add("wG", pair, this.kernelInitializer);
-    if (this.useBias) this.b = add("bias", this.mode === "shared" ? [1] : [kPrime], this.biasInitializer);
+    const perModule = this.mode === "shared" ? [1] : [kPrime];
+    if (this.useBias) this.b = add("bias", perModule, this.biasInitializer);
+    if (this.temperature === "learned") this.logBeta = add("logBeta", perModule, tf.initializers.zeros());
     this.k = k;
     this.kPrime = kPrime;
     this.built = true;
@@ -176,14 +206,26 @@ export class TaskAttention extends LayerBase {
       this.checkShapes(list.map((t) => t.shape));
       const [x, c] = list as [tf.Tensor2D, tf.Tensor2D];
       const [batch, k] = x.shape, kPrime = c.shape[1];
-      const e = tf.exp(tf.tanh(this.scores(x, c, batch, k, kPrime))); // [B, K', K]
-      // softmax_j then Σ_j p·x as two batched matMuls: Σ_j e·x / Σ_j e. No max-subtraction is needed
-      // because tanh bounds the scores to [-1, 1], so e ∈ [1/e, e]. On the cpu backend this is several
-      // times faster than tf.softmax plus broadcast products (same result to float32 rounding).
+      const bounded = tf.tanh(this.scores(x, c, batch, k, kPrime)); // [B, K', K]
+      const e = this.logBeta ? this.sharpened(bounded) : tf.exp(bounded);
+      // softmax_j then Σ_j p·x as two batched matMuls: Σ_j e·x / Σ_j e. In the paper's form no
+      // max-subtraction is needed because tanh bounds the scores to [-1, 1], so e ∈ [1/e, e]. On the cpu
+      // backend this is several times faster than tf.softmax plus broadcast products (same result to
+      // float32 rounding).
       const num = tf.matMul(e, x.reshape([batch, k, 1]));
       const den = tf.matMul(e, tf.ones([batch, k, 1]));
       return tf.div(num, den).reshape([batch, kPrime]);
     });
+  }
+
+  /**
+   * exp(β_i·t − max_j β_i·t) for the learned temperature: β is unbounded, so the row maximum is taken
+   * out before exp (it cancels in Σ_j e·x / Σ_j e).
+   */
+  private sharpened(bounded: tf.Tensor3D): tf.Tensor3D {
+    const beta = tf.exp(this.logBeta!.read()).reshape([1, -1, 1]);
+    const z = tf.mul(bounded, beta);
+    return tf.exp(tf.sub(z, tf.max(z, 2, true)));
   }
 
   /** score[b,i,j] before the tanh, shape [B, K', K]; rows i are modules (context unit c_i), columns j units of x. */
@@ -211,6 +253,8 @@ export class TaskAttention extends LayerBase {
     return {
       weights: this.mode,
       bias: this.useBias,
+      // Written only when learned, so the paper's layers serialize as before.
+      ...(this.temperature === "learned" ? { temperature: this.temperature } : {}),
       kernelInitializer: serializeInitializer(this.kernelInitializer),
       biasInitializer: serializeInitializer(this.biasInitializer),
       ...super.getConfig(),

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { TASK_ATTENTION_WEIGHTS, taskAttentionParamCount } from "./attention_params.ts";
+import {
+  TASK_ATTENTION_TEMPERATURES,
+  TASK_ATTENTION_WEIGHTS,
+  taskAttentionParamCount,
+} from "./attention_params.ts";
 import { UserError } from "../util/errors.ts";
 import { defineOp, showShape } from "./op.ts";
 
@@ -12,7 +16,8 @@ export const contextField: z.ZodEnum<{ fc: "fc"; attended: "attended" }> = z.enu
 /**
  * `attention`: the paper's task attention (eq. 3–6, 9–12) over x (K units, this head's FC) with the
  * context c (K' units, the dependency's vector); output K' units. Its attributes are the fields of
- * an attention edge (`heads.S.dependsOn.G`).
+ * an attention edge (`heads.S.dependsOn.G`). `temperature` is left out unless a graph sets it, so
+ * the paper's graphs keep their IR; `"learned"` is beyond the paper (see attention_params.ts).
  */
 export const attention = defineOp({
   op: "attention",
@@ -21,6 +26,7 @@ export const attention = defineOp({
     weights: z.enum(TASK_ATTENTION_WEIGHTS).default("module"),
     bias: z.boolean().default(false),
     context: contextField.default("fc"),
+    temperature: z.enum(TASK_ATTENTION_TEMPERATURES).optional(),
   },
   infer(a, [x, c], where) {
     for (const s of [x, c]) {
@@ -33,8 +39,20 @@ export const attention = defineOp({
     }
     return {
       shape: [c[0]],
-      params: taskAttentionParamCount({ k: x[0], kPrime: c[0], weights: a.weights, bias: a.bias }),
+      params: taskAttentionParamCount({
+        k: x[0],
+        kPrime: c[0],
+        weights: a.weights,
+        bias: a.bias,
+        temperature: a.temperature,
+      }),
     };
   },
-  lower: (a, name, { taskAttention }) => taskAttention({ name, weights: a.weights, bias: a.bias }),
+  lower: (a, name, { taskAttention }) =>
+    taskAttention({
+      name,
+      weights: a.weights,
+      bias: a.bias,
+      ...(a.temperature === "learned" ? { temperature: a.temperature } : {}),
+    }),
 });

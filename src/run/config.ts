@@ -126,6 +126,19 @@ const TrainFields = {
   /** Flip left-right with probability ½; shift by up to `shift` × side in x and y. */
   augment: z.strictObject({ flip: AugmentSpec.flip.unwrap(), shift: AugmentSpec.shift.unwrap() }),
   heads: z.array(HeadConfig).min(1),
+  /**
+   * How the heads' losses are combined (src/train/loss_weighting.ts): `fixed` (Σ λ_h L_h, the paper's),
+   * `uncertainty` or `dwa`. New runs record it; runs made before it was recorded used `fixed`.
+   */
+  lossWeighting: T.lossWeighting,
+  /**
+   * A warm-started run's warm-up: for its first `epochs` epochs only the weights of `layers` (the layers
+   * new to this graph, e.g. attention and classifiers) train; the others keep their loaded values.
+   */
+  warmup: z.strictObject({
+    epochs: z.number().int().positive(),
+    layers: z.array(z.string().min(1)).min(1),
+  }).optional(),
   /** Seeds initial weights, batch order, augmentation and in-model randomness (dropout). */
   seed: z.number().int().min(0),
   /** Also checkpoint every this many optimizer steps (0: only at epoch ends). */
@@ -177,6 +190,7 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   const nested = new Map<string, Record<string, unknown>>([
     ["optimizer", TrainFields.optimizer.shape],
     ["augment", TrainFields.augment.shape],
+    ["warmup", TrainFields.warmup.unwrap().shape],
     ["preprocessing", Preprocessing.shape],
     ["guard", GuardConfig.shape],
   ]);

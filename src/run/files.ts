@@ -5,6 +5,7 @@
  * config.json        the resolved configuration (src/run/config.ts), preprocessing included
  * spec.json          the graph spec as the compiler loaded it, at the run's input size
  * metrics.jsonl      one record per finished epoch
+ * metrics.csv        the same, one flat row per epoch
  * best/              model.json + weights.bin of the best epoch (by mean validation accuracy), best.json,
  *                    manifest.json
  * checkpoints/       step-NNNNNNNN/ (model, optimizer.bin, state.json, manifest.json), the newest two,
@@ -24,6 +25,8 @@ export const CONFIG_FILE = "config.json";
 export const SPEC_FILE = "spec.json";
 /** One JSON record per finished epoch. */
 export const METRICS_FILE = "metrics.jsonl";
+/** The same records as flat CSV rows. */
+export const METRICS_CSV_FILE = "metrics.csv";
 /** Folder of a run's best model (by mean validation accuracy). */
 export const BEST_DIR = "best";
 /** What `best/` records next to the model. */

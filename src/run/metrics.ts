@@ -2,7 +2,8 @@
  * A run's `metrics.jsonl`: one JSON record per finished epoch, appended as the epoch ends. A torn
  * last line from a killed process is ignored; any other line that is not an epoch record is a user
  * error naming `metrics.jsonl:<line>` and the field, except on resume, which keeps a copy of the
- * damaged file and goes on with the records it can read.
+ * damaged file and goes on with the records it can read. `metrics.csv` holds the same records as flat
+ * rows (one per epoch, like Keras' CSVLogger), rewritten whole after each epoch.
  *
  * @module
  */
@@ -10,8 +11,9 @@ import { join } from "node:path";
 import { z } from "zod";
 import { describeIssue, issuePath } from "../schema/mod.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { csvLine } from "../util/csv.ts";
 import { osReason, UserError } from "../util/errors.ts";
-import { METRICS_FILE } from "./files.ts";
+import { METRICS_CSV_FILE, METRICS_FILE } from "./files.ts";
 
 const perHead = z.record(z.string(), z.number());
 
@@ -21,7 +23,7 @@ export const EpochRecord = z.strictObject({
   /** Optimizer steps done at the end of the epoch. */
   step: z.number().int().min(0),
   lr: z.number(),
-  /** Mean over the epoch's training examples of Σ λ_h CE_h. */
+  /** Mean over the epoch's training examples of the objective: Σ λ_h CE_h, or the loss weighting's. */
   loss: z.number(),
   /** Training cross-entropy per head (mean over the epoch, in training mode). */
   headLoss: perHead,
@@ -35,6 +37,10 @@ export const EpochRecord = z.strictObject({
   seconds: z.number(),
   /** Seconds the validation pass took. */
   valSeconds: z.number(),
+  /** Weight of each head's loss at the epoch's end: λ, or λ·w of a loss weighting (absent in older runs). */
+  lossWeights: perHead.optional(),
+  /** Uncertainty weighting's learned log-variances s_h at the epoch's end. */
+  logVariance: perHead.optional(),
 });
 /** One line of metrics.jsonl. */
 export type EpochRecord = z.infer<typeof EpochRecord>;
@@ -119,5 +125,55 @@ export async function truncateMetrics(runDir: string, epoch: number): Promise<Tr
   }
   const kept = records.filter((r) => r.epoch < epoch);
   await writeFileAtomic(path, kept.map((r) => JSON.stringify(r) + "\n").join(""));
+  await writeMetricsCsv(runDir, kept);
   return { kept, bad, ...(backup ? { backup } : {}) };
+}
+
+/**
+ * The records as CSV, one row per epoch: `epoch, step, lr, loss`, per head `<h>_loss` and
+ * `<h>_accuracy` (training), `val_<h>_loss` and `val_<h>_accuracy`, `val_mean_accuracy`, per head
+ * `<h>_loss_weight` (and `<h>_log_variance` when the run learns them), then the timings. A value a
+ * record lacks is an empty cell.
+ */
+export function metricsCsv(records: readonly EpochRecord[]): string {
+  const heads = [...new Set(records.flatMap((r) => Object.keys(r.headLoss)))];
+  const hasLogVariance = records.some((r) => r.logVariance);
+  const columns: [string, (r: EpochRecord) => number | undefined][] = [
+    ["epoch", (r) => r.epoch],
+    ["step", (r) => r.step],
+    ["lr", (r) => r.lr],
+    ["loss", (r) => r.loss],
+    ...heads.flatMap((h): [string, (r: EpochRecord) => number | undefined][] => [
+      [`${h}_loss`, (r) => r.headLoss[h]],
+      [`${h}_accuracy`, (r) => r.trainAccuracy[h]],
+    ]),
+    ...heads.flatMap((h): [string, (r: EpochRecord) => number | undefined][] => [
+      [`val_${h}_loss`, (r) => r.valLoss[h]],
+      [`val_${h}_accuracy`, (r) => r.valAccuracy[h]],
+    ]),
+    ["val_mean_accuracy", (r) => r.meanValAccuracy],
+    ...heads.map((h): [string, (r: EpochRecord) => number | undefined] => [
+      `${h}_loss_weight`,
+      (r) => r.lossWeights?.[h],
+    ]),
+    ...(hasLogVariance
+      ? heads.map((h): [string, (r: EpochRecord) => number | undefined] => [
+        `${h}_log_variance`,
+        (r) => r.logVariance?.[h],
+      ])
+      : []),
+    ["images_per_second", (r) => r.imagesPerSecond],
+    ["seconds", (r) => r.seconds],
+    ["val_seconds", (r) => r.valSeconds],
+  ];
+  const lines = [
+    csvLine(columns.map(([name]) => name)),
+    ...records.map((r) => csvLine(columns.map(([, get]) => get(r)))),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** Rewrites the run's metrics.csv from `records` (whole or not at all). */
+export async function writeMetricsCsv(runDir: string, records: readonly EpochRecord[]): Promise<void> {
+  await writeFileAtomic(join(runDir, METRICS_CSV_FILE), metricsCsv(records));
 }

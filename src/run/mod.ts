@@ -32,6 +32,7 @@ export {
   CONFIG_FILE,
   LATEST_FILE,
   LOCK_FILE,
+  METRICS_CSV_FILE,
   METRICS_FILE,
   OPTIMIZER_FILE,
   SPEC_FILE,
@@ -53,9 +54,11 @@ export {
   appendMetrics,
   type BadMetricsLine,
   EpochRecord,
+  metricsCsv,
   readMetrics,
   type TruncatedMetrics,
   truncateMetrics,
+  writeMetricsCsv,
 } from "./metrics.ts";
 export {
   dirSaveHandler,

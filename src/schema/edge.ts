@@ -13,8 +13,10 @@ export type AttentionEdgeSchema = typeof attentionEdge;
  * - `attention` (default): the paper's task attention (eq. 3–6, 9–12). S's FC units are re-weighted
  *   by one attention module per unit of G's context. `weights` picks the parameter form:
  *   `"module"` (paper: one (wS, wG) pair per module, 2·K' params), `"shared"` (one pair for all),
- *   `"perPair"` (K'×K pairs); `bias` adds a bias inside the tanh. These fields are the attributes
- *   of the IR's `attention` op (src/ops/attention.ts), spelled there once.
+ *   `"perPair"` (K'×K pairs); `bias` adds a bias inside the tanh; `temperature: "learned"` (beyond
+ *   the paper) learns an inverse temperature per module that scales the bounded scores before the
+ *   softmax. These fields are the attributes of the IR's `attention` op (src/ops/attention.ts),
+ *   spelled there once.
  * - `concat`: Ludwig-style, G's context vector is concatenated to S's representation.
  *
  * `context` says which of G's vectors is used: `"fc"` (G's FC output, before G's own attention;

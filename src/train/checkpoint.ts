@@ -128,6 +128,8 @@ export async function restoreCheckpoint(
   checkpointDir: string,
   model: tf.LayersModel,
   optimizer: tf.AdamOptimizer,
+  /** Variables the optimizer trains besides the model's (a learned loss weighting's). */
+  extraVariables = 0,
 ): Promise<LoopState> {
   const state = await readStateFile(checkpointDir);
   const modelPath = join(checkpointDir, MODEL_FILE);
@@ -157,7 +159,7 @@ export async function restoreCheckpoint(
   const optimizerPath = join(checkpointDir, OPTIMIZER_FILE);
   const data = await Deno.readFile(optimizerPath);
   const opt: OptimizerState = { data, specs: state.optimizer.specs, accBeta: state.optimizer.accBeta };
-  const trained = model.trainableWeights.length;
+  const trained = model.trainableWeights.length + extraVariables;
   if (opt.specs.length !== 1 + 2 * trained) {
     throw new UserError(
       optimizerPath,

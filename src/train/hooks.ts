@@ -12,7 +12,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { ImageSource } from "../data/mod.ts";
 import { evaluate } from "../eval/metrics.ts";
 import type { TrainConfig } from "../run/config.ts";
-import { appendMetrics, type EpochRecord } from "../run/metrics.ts";
+import { appendMetrics, type EpochRecord, writeMetricsCsv } from "../run/metrics.ts";
 import type { EpochProgress } from "../util/progress.ts";
 import { saveBest, saveCheckpoint } from "./checkpoint.ts";
 import { writeCurves } from "./curves.ts";
@@ -41,6 +41,10 @@ export interface EpochEnd {
   lr: number;
   /** The epoch's training sums. */
   sums: EpochSums;
+  /** The weight of each head's loss at the epoch's end (λ, or what the loss weighting made of it). */
+  lossWeights: Record<string, number>;
+  /** Uncertainty weighting's log-variances at the epoch's end. */
+  logVariance?: Record<string, number>;
   /** The epoch's record, once the validate hook has made it. */
   record?: EpochRecord;
   /** Where the loop continues from (the next epoch's start): what the checkpoint hook saves. */
@@ -57,7 +61,10 @@ export interface LoopHook {
 const perHead = (names: string[], f: (i: number) => number) =>
   Object.fromEntries(names.map((n, i) => [n, f(i)]));
 
-/** Evaluates on the validation set, makes the epoch's record and appends it to metrics.jsonl. */
+/**
+ * Evaluates on the validation set, makes the epoch's record, appends it to metrics.jsonl and rewrites
+ * metrics.csv (one flat row per epoch).
+ */
 export function validateHook(): LoopHook {
   return {
     async onEpochEnd(ctx, end) {
@@ -80,9 +87,12 @@ export function validateHook(): LoopHook {
         imagesPerSecond: s.count / Math.max(s.seconds, 1e-9),
         seconds: s.seconds,
         valSeconds: (performance.now() - v0) / 1000,
+        lossWeights: end.lossWeights,
+        ...(end.logVariance ? { logVariance: end.logVariance } : {}),
       };
       await appendMetrics(ctx.runDir, record);
       ctx.records.push(record);
+      await writeMetricsCsv(ctx.runDir, ctx.records);
       end.record = record;
     },
   };

@@ -4,6 +4,8 @@
  * loss, an exploding gradient, a saturated network, runaway weights), and hooks after each step and
  * at each epoch end (by default: validation and metrics.jsonl, `best/`, checkpoints, curves; see
  * hooks.ts).
+ * The run's loss weighting (loss_weighting.ts) gives each step its objective, and a warm-up
+ * (`config.warmup`) trains only the named layers for the first epochs.
  *
  * Everything a step computes is a function of the checkpointed state (weights, optimizer, loop
  * position, seed), so a run resumed from any checkpoint reproduces the uninterrupted run exactly.
@@ -21,6 +23,7 @@ import { emptySums, type EpochSums, type LoopState } from "./loop_state.ts";
 import { setLearningRate } from "./optimizer.ts";
 import { lrAt } from "./protocol.ts";
 import { deriveSeed } from "./rng.ts";
+import { createLossWeighter, type LossWeighter } from "./loss_weighting.ts";
 import { type StepBatch, trainStep } from "./step.ts";
 
 /** What the loop needs. */
@@ -68,20 +71,44 @@ const runningHeads = (names: string[], s: EpochSums) =>
 export async function runTraining(o: LoopOptions): Promise<LoopResult> {
   // Batches are prepared ahead (on workers where it pays) while a step runs: the same bytes as in memory.
   const feed = new BatchFeed(o.train, o.feed);
+  const weighter = createLossWeighter(
+    o.config.lossWeighting ?? "fixed",
+    o.config.heads,
+    o.start?.logVariance,
+  );
   try {
-    return await trainEpochs(o, feed);
+    return await trainEpochs(o, feed, weighter);
   } finally {
+    weighter.dispose();
     feed.close();
   }
 }
 
-async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult> {
+/**
+ * Names of the model's variables in `layers` (the warm-up's new layers). tfjs may suffix a variable's
+ * name when another model in the process has the same one, so names are read from the model.
+ */
+function variablesOfLayers(model: tf.LayersModel, layers: readonly string[]): Set<string> {
+  const owned = (name: string) => layers.some((l) => name.startsWith(`${l}/`));
+  return new Set(
+    model.trainableWeights.filter((w) => owned(w.originalName)).map((w) => (w.read() as tf.Variable).name),
+  );
+}
+
+async function trainEpochs(o: LoopOptions, feed: BatchFeed, weighter: LossWeighter): Promise<LoopResult> {
   const cfg = o.config;
   const names = cfg.heads.map((h) => h.name);
   const sink = o.sink ?? stdoutSink();
   const hooks = o.hooks ?? defaultHooks({ curves: o.curves });
   const nb = batchCount(o.train.count, cfg.batchSize);
   const shiftPx = Math.round(cfg.augment.shift * o.train.size);
+  const warmup = cfg.warmup &&
+    { epochs: cfg.warmup.epochs, updates: variablesOfLayers(o.model, cfg.warmup.layers) };
+  // The loop state carries what the weighter must resume with (uncertainty's log-variances).
+  const weighting = () => {
+    const logVariance = weighter.logVariance();
+    return logVariance ? { logVariance } : {};
+  };
   let state: LoopState = o.start ??
     { step: 0, epoch: 1, batch: 0, seed: cfg.seed, sums: emptySums(names.length), best: null };
   const ctx: LoopContext = {
@@ -104,6 +131,12 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult>
     const lr = lrAt(cfg, epoch);
     setLearningRate(o.optimizer, lr);
     const progress = ctx.progress = new EpochProgress(`epoch ${epoch}/${cfg.epochs}`, nb, sink);
+    weighter.startEpoch(ctx.records);
+    const stepOptions = {
+      objective: weighter.objective,
+      extraVariables: weighter.variables,
+      updates: warmup && epoch <= warmup.epochs ? warmup.updates : undefined,
+    };
     const sums = state.sums;
     const stream = feed.epoch({
       batchSize: cfg.batchSize,
@@ -122,7 +155,7 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult>
         b as StepBatch,
         cfg.microBatch,
         deriveSeed(cfg.seed, epoch, b.index),
-        cfg.guard,
+        { ...stepOptions, ...(cfg.guard ? { limits: cfg.guard } : {}) },
       );
       feed.recycle(b); // the step's tensors are gone: the next batch may be written into b.x
       if (r.divergence) {
@@ -150,7 +183,7 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult>
         sums.lossSums[i] += r.lossSums[i];
         sums.correct[i] += r.correct[i];
       });
-      state = { ...state, step: state.step + 1, epoch, batch: b.index + 1, sums };
+      state = { ...state, step: state.step + 1, epoch, batch: b.index + 1, sums, ...weighting() };
       o.afterStep?.(state);
       progress.update(state.batch, {
         imagesPerSecond: sums.count / Math.max(sums.seconds, 1e-9),
@@ -171,8 +204,18 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed): Promise<LoopResult>
       seed: cfg.seed,
       sums: emptySums(names.length),
       best: state.best,
+      ...weighting(),
     };
-    const end: EpochEnd = { epoch, lr, sums, state: next };
+    const byHead = (values: number[]) => Object.fromEntries(names.map((n, i) => [n, values[i]]));
+    const logVariance = weighter.logVariance();
+    const end: EpochEnd = {
+      epoch,
+      lr,
+      sums,
+      state: next,
+      lossWeights: byHead(weighter.weights()),
+      ...(logVariance ? { logVariance: byHead(logVariance) } : {}),
+    };
     for (const hook of hooks) await hook.onEpochEnd?.(ctx, end);
     state = end.state;
     progress.finish(

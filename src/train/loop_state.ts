@@ -31,6 +31,8 @@ export const LoopState = z.strictObject({
   sums: EpochSums,
   /** Best mean validation accuracy so far and its epoch. */
   best: z.strictObject({ epoch: z.number().int().positive(), meanAccuracy: z.number() }).nullable(),
+  /** Uncertainty loss weighting's learned log-variances s_h, by head order (absent for the others). */
+  logVariance: z.array(z.number()).optional(),
 });
 /** Where the loop stands. */
 export type LoopState = z.infer<typeof LoopState>;

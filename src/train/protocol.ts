@@ -39,7 +39,10 @@ export function resolveProtocol(
   ir: IR,
   training: TrainingSpec,
   o: TrainOverrides,
-): Pick<TrainConfig, "epochs" | "batchSize" | "optimizer" | "schedule" | "augment" | "heads"> {
+): Pick<
+  TrainConfig,
+  "epochs" | "batchSize" | "optimizer" | "schedule" | "augment" | "lossWeighting" | "heads"
+> {
   const { lossWeights = new Map<string, number>(), ...overrides } = o;
   for (const name of lossWeights.keys()) {
     if (!ir.heads.some((h) => h.name === name)) {
@@ -56,6 +59,7 @@ export function resolveProtocol(
     optimizer: { ...t.optimizer, ...ADAM },
     schedule: [...t.schedule].sort((a, b) => a.afterEpoch - b.afterEpoch),
     augment: t.augment,
+    lossWeighting: t.lossWeighting ?? "fixed",
     heads: ir.heads.map((h) => ({
       name: h.name,
       ...(h.attribute ? { attribute: h.attribute } : {}),
@@ -66,10 +70,31 @@ export function resolveProtocol(
 }
 
 /** The learning rate of 1-based epoch `epoch`: the last schedule step with `afterEpoch < epoch`. */
-export function lrAt(config: Pick<TrainConfig, "optimizer" | "schedule">, epoch: number): number {
+export function lrAt(
+  config: { optimizer: { lr: number }; schedule: readonly { afterEpoch: number; lr: number }[] },
+  epoch: number,
+): number {
   let lr = config.optimizer.lr;
   for (const s of config.schedule) if (s.afterEpoch < epoch) lr = s.lr;
   return lr;
+}
+
+/**
+ * The learning rate and schedule that start at `lr` for epoch 1 and then follow `config`'s rates
+ * exactly (`experiment --warmup-lr`: a gentler first epoch after a warm start).
+ *
+ * @example
+ * ```ts
+ * firstEpochLr({ optimizer: { lr: 1e-3 }, schedule: [{ afterEpoch: 4, lr: 1e-4 }] }, 1e-4);
+ * // { optimizer: { lr: 1e-4 }, schedule: [{ afterEpoch: 1, lr: 1e-3 }, { afterEpoch: 4, lr: 1e-4 }] }
+ * ```
+ */
+export function firstEpochLr(
+  config: { optimizer: { lr: number }; schedule: readonly { afterEpoch: number; lr: number }[] },
+  lr: number,
+): { optimizer: { lr: number }; schedule: { afterEpoch: number; lr: number }[] } {
+  const later = config.schedule.filter((s) => s.afterEpoch >= 2).sort((a, b) => a.afterEpoch - b.afterEpoch);
+  return { optimizer: { lr }, schedule: [{ afterEpoch: 1, lr: lrAt(config, 2) }, ...later] };
 }
 
 /** Parses `--lr-schedule 25:1e-4,40:1e-5` (epochs completed : lr); `none` for a constant rate. */

@@ -30,6 +30,7 @@ import {
   writeRunConfig,
 } from "../run/mod.ts";
 import { UserError } from "../util/errors.ts";
+import { lossWeightingVariables } from "./loss_weighting.ts";
 import { restoreCheckpoint } from "./checkpoint.ts";
 import type { LoopState } from "./loop_state.ts";
 import { createOptimizer } from "./optimizer.ts";
@@ -174,7 +175,12 @@ export async function prepareResume(runDir: string, o: ResumeOptions = {}): Prom
     }
     const model = lowerToModel(ir);
     const optimizer = createOptimizer(stored);
-    const start = await restoreCheckpoint(ckpt, model, optimizer);
+    const start = await restoreCheckpoint(
+      ckpt,
+      model,
+      optimizer,
+      lossWeightingVariables(stored.lossWeighting),
+    );
     const { config, changes } = applyChanges(stored, start, o);
 
     // Checked: from here on the run is changed.

@@ -45,6 +45,8 @@ export interface NewRunOptions {
   checkpointEvery: number;
   backend: string;
   initFrom?: string;
+  /** With `initFrom`: train only these layers for the first epochs (recorded as `config.warmup`). */
+  warmup?: RunConfig["warmup"];
   skipBad: boolean;
   command: string[];
   /** Divergence limits (default {@link DEFAULT_GUARD}). */
@@ -105,6 +107,7 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
       checkpointEvery: o.checkpointEvery,
       backend: o.backend,
       ...(o.initFrom ? { initFrom: o.initFrom } : {}),
+      ...(o.warmup ? { warmup: o.warmup } : {}),
       preprocessing: defaultPreprocessing(ir.input[0]),
       guard: {
         maxGradNorm: o.guard?.maxGradNorm ?? DEFAULT_GUARD.maxGradNorm,

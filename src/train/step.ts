@@ -26,7 +26,7 @@ export interface StepBatch {
 
 /** What one step did. */
 export interface StepResult {
-  /** The batch's loss Σ λ_h · mean CE_h (before the update). */
+  /** The batch's objective before the update: Σ λ_h · mean CE_h, or the loss weighting's (loss_weighting.ts). */
   loss: number;
   /** Per head: summed cross-entropy over the batch. */
   lossSums: number[];
@@ -44,6 +44,21 @@ export interface StepResult {
   divergence?: Divergence;
 }
 
+/** What a step may do besides the paper's protocol (both come from the run's config; see loop.ts). */
+export interface StepOptions {
+  /** The objective from per-head mean cross-entropies [H] (a loss weighting); default Σ λ_h·CE_h. */
+  objective?: (meanLosses: tf.Tensor1D) => tf.Scalar;
+  /** Variables trained with the model, after its own in the optimizer's slots (uncertainty's log-variances). */
+  extraVariables?: tf.Variable[];
+  /**
+   * Names of the model variables this step updates (the warm-up of a warm-started graph's new layers);
+   * the others get no gradient and keep their values. Default: all.
+   */
+  updates?: ReadonlySet<string>;
+  /** The divergence guard's limits (see guard.ts); without, only a non-finite loss stops an update. */
+  limits?: GuardConfig;
+}
+
 /** The variables a model trains, in the model's weight order (which fixes the optimizer's slot order). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -52,8 +67,9 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 /**
  * Runs one optimizer step on `batch`, split into passes of at most `microBatch` examples.
  * In-model randomness (dropout) is drawn from a stream seeded by `stepSeed`, so a resumed run
- * repeats it exactly. With `limits`, the divergence guard checks the step (see guard.ts); without,
- * only a non-finite loss holds the update back.
+ * repeats it exactly. `options` add a loss weighting, restrict which variables train, and with `limits`
+ * the divergence guard checks the step (see guard.ts); without, only a non-finite loss holds the update
+ * back.
  */
 export function trainStep(
   model: tf.LayersModel,
@@ -62,9 +78,14 @@ export function trainStep(
   batch: StepBatch,
   microBatch: number,
   stepSeed: number,
-  limits?: GuardConfig,
+  options: StepOptions = {},
 ): StepResult {
-  const vars = trainableVariables(model);
+  // Every variable keeps its optimizer slot; only those in `differentiated` get a gradient.
+  const vars = [...trainableVariables(model), ...options.extraVariables ?? []];
+  const updates = options.updates;
+  const differentiated = updates
+    ? vars.filter((v) => updates.has(v.name) || options.extraVariables?.includes(v))
+    : vars;
   const px = batch.size * batch.size * 3;
   const lossSums = new Array(heads.length).fill(0);
   const correct = new Array(heads.length).fill(0);
@@ -91,6 +112,7 @@ export function trainStep(
       ys as tf.Tensor1D[],
       heads,
       x.shape[0],
+      options.objective,
     );
     const [ls, cr] = [terms.lossSums.dataSync(), terms.correct.dataSync()];
     heads.forEach((_, i) => {
@@ -99,7 +121,8 @@ export function trainStep(
     });
     return terms.total;
   };
-  const { grads, loss } = accumulateGradients(lossFn, vars, micro());
+  const { grads, loss } = accumulateGradients(lossFn, differentiated, micro());
+  const limits = options.limits;
   try {
     const finite = Number.isFinite(loss);
     const result: StepResult = { loss, lossSums, correct, count: batch.count, finite, gradNorm: NaN };

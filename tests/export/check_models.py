@@ -38,11 +38,13 @@ def run_job(i: int, job: dict) -> dict:
 
 
 def attention_reference_gap(attention_cls) -> float:
-    """Largest difference between TaskAttention and a float64 loop over eq. 3-6, all variants."""
+    """Largest difference between TaskAttention and a float64 loop over eq. 3-6, all variants (and
+    the learned temperature beyond the paper: the tanh scores times exp(logBeta_i))."""
     torch.manual_seed(0)
     worst = 0.0
-    for weights, bias in itertools.product(("module", "shared", "perPair"), (False, True)):
-        layer = attention_cls(5, 3, weights=weights, bias=bias)
+    variants = itertools.product(("module", "shared", "perPair"), (False, True), ("fixed", "learned"))
+    for weights, bias, temperature in variants:
+        layer = attention_cls(5, 3, weights=weights, bias=bias, temperature=temperature)
         with torch.no_grad():
             for p in layer.parameters():
                 p.normal_()
@@ -53,10 +55,12 @@ def attention_reference_gap(attention_cls) -> float:
             return float(w[0] if weights == "shared" else w[i] if weights == "module" else w[i, j])
 
         for b, i in itertools.product(range(2), range(3)):
-            beta = float(layer.bias[0 if weights == "shared" else i]) if bias else 0.0
-            pre = [pick(layer.wS, i, j) * float(x[b, j]) + pick(layer.wG, i, j) * float(c[b, i]) + beta
+            row = 0 if weights == "shared" else i
+            offset = float(layer.bias[row]) if bias else 0.0
+            scale = math.exp(float(layer.logBeta[row])) if temperature == "learned" else 1.0
+            pre = [pick(layer.wS, i, j) * float(x[b, j]) + pick(layer.wG, i, j) * float(c[b, i]) + offset
                    for j in range(5)]
-            scores = [math.tanh(v) for v in pre]
+            scores = [scale * math.tanh(v) for v in pre]
             e = [math.exp(s - max(scores)) for s in scores]
             want = sum(e[j] / sum(e) * float(x[b, j]) for j in range(5))
             worst = max(worst, abs(want - float(got[b, i])))

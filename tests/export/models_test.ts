@@ -30,7 +30,10 @@ function graphFiles(): string[] {
   return [...files.sort(), "tests/export/fixtures/variants.ts"];
 }
 
-/** Random values where initial ones are constants: biases, batch-norm scale, offset and statistics. */
+/**
+ * Random values where initial ones are constants: biases, batch-norm scale, offset and statistics, and
+ * attention's learned log inverse temperature (so β ≠ 1 is compared too).
+ */
 function randomizeConstants(model: tf.LayersModel, seed: number): void {
   const rng = new Rng(seed);
   for (const w of model.weights) {
@@ -39,6 +42,8 @@ function randomizeConstants(model: tf.LayersModel, seed: number): void {
       ? [0.5, 1.5]
       : ["beta", "moving_mean", "bias"].includes(kind)
       ? [-0.3, 0.3]
+      : kind === "logBeta"
+      ? [-0.5, 1.5]
       : [0, 0];
     if (hi === 0) continue;
     const values = Float32Array.from(

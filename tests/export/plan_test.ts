@@ -87,8 +87,14 @@ Deno.test("export model.py: Keras conventions become explicit PyTorch code", asy
   assert.match(py, /self\.type_ = nn\.Conv2d\(8, 8, 3, padding=1, bias=False\)/);
   assert.match(py, /self\.bn_1 = nn\.BatchNorm2d\(8, eps=0\.001, momentum=0\.1\)/); // Keras 0.9
   assert.match(py, /self\.d\.bn1d = nn\.BatchNorm1d\(24, eps=1\.001e-5, momentum=0\.01\)/); // Keras 0.99
-  assert.match(py, /self\.a\.att_b = TaskAttention\(16, 12, weights="perPair", bias=True\)/);
-  assert.match(py, /self\.b\.att_c = TaskAttention\(12, 10, weights="shared", bias=True\)/);
+  assert.match(
+    py,
+    /self\.a\.att_b = TaskAttention\(16, 12, weights="perPair", bias=True, temperature="learned"\)/,
+  );
+  assert.match(
+    py,
+    /self\.b\.att_c = TaskAttention\(12, 10, weights="shared", bias=True, temperature="learned"\)/,
+  );
   assert.match(py, /max_pool2d_same\(res, \(3, 3\), \(2, 2\)\)/);
   assert.match(py, /flatten_channels_last\(x\)/);
   assert.match(py, /keras_init_\(self\.c1, "glorot_uniform"\)/);

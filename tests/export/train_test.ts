@@ -13,6 +13,7 @@ import { generateSynth } from "../../src/data/synth/generate.ts";
 import { evaluateRun } from "../../src/eval/evaluate_run.ts";
 import { exportPytorch } from "../../src/export/mod.ts";
 import { headRequests } from "../../src/run/data.ts";
+import { metricsCsv, readMetrics } from "../../src/run/mod.ts";
 import { buildSeededModel } from "../../src/train/setup.ts";
 import { warmStart } from "../../src/train/warm_start.ts";
 import { Rng } from "../../src/util/rng.ts";
@@ -157,6 +158,11 @@ Deno.test({
     assert.equal(records.length, 1);
     assert.equal(records[0].step, 5); // 80 train images, 40 per process, 8 per step
     assert.ok(Number.isFinite(records[0].loss) && records[0].loss > 0);
+    // metrics.csv as the runtime writes it: the same columns, the same values.
+    const csv = (await Deno.readTextFile(join(runDir, "metrics.csv"))).trim().split("\n");
+    const ours = metricsCsv(await readMetrics(runDir)).trim().split("\n");
+    assert.equal(csv[0], ours[0]);
+    assert.deepEqual(csv[1].split(",").map(Number), ours[1].split(",").map(Number));
 
     await wasmBackend();
     const evaluation = await evaluateRun(runDir, { split: "test", cacheDir: join(f.tmp, "cache") });
@@ -179,18 +185,37 @@ Deno.test({
   ignore: !HAS_TORCH,
   fn: async () => {
     const f = await setup();
-    const cases: [string[], RegExp][] = [
+    // A graph whose training section asks for a loss weighting train.py does not have.
+    const weighted = join(f.tmp, "weighted.json");
+    await Deno.writeTextFile(
+      weighted,
+      JSON.stringify({
+        name: "weighted",
+        input: [SIZE, SIZE, 3],
+        trunk: [{ use: "small_trunk", widths: [4] }],
+        heads: { smile: { attribute: "Smiling", branch: ["gap"], fc: 4, classes: ["no", "yes"] } },
+        training: { lossWeighting: "dwa" },
+      }),
+    );
+    const weightedDir = join(f.tmp, "weighted-pytorch");
+    await exportPytorch({ graph: weighted, out: weightedDir });
+    const cases: [string[], RegExp, string?][] = [
       [
         ["--data", join(f.tmp, "nothing")],
         /^error: \S+nothing: not a dataset: expected a CelebA-layout folder/,
       ],
       [["--data", f.synth, "--lr-schedule", "soon"], /^error: --lr-schedule: expected EPOCH:LR/],
       [["--data", f.synth, "--init-from", f.tmp], /^error: --init-from \S+: no model.json there/],
+      [
+        ["--data", f.synth],
+        /^error: the graph's training.lossWeighting is 'dwa'; train.py trains with fixed λ/,
+        weightedDir,
+      ],
     ];
-    for (const [args, want] of cases) {
+    for (const [args, want, cwd] of cases) {
       const out = await new Deno.Command(PYTHON, {
         args: ["train.py", ...args, "--workers", "0"],
-        cwd: f.exportDir,
+        cwd: cwd ?? f.exportDir,
         stdout: "piped",
         stderr: "piped",
       })

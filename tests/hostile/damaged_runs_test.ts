@@ -178,9 +178,11 @@ Deno.test("damaged runs: every command ends in success or one line, and no data 
       tally.add(`resume / ${what}`, outcome);
       const after = await fingerprint(run).catch(() => new Map<string, string>());
       // A resume may rewrite config.json (its record), metrics.jsonl (cut back to the checkpoint, then
-      // recomputed), checkpoints and best/ (training); anything else must keep its bytes somewhere.
+      // recomputed; metrics.csv is made from it), checkpoints and best/ (training); anything else must keep
+      // its bytes somewhere.
       const training = (p: string) =>
-        p === "config.json" || p === "metrics.jsonl" || p === "checkpoints/latest" || p === ".lock" ||
+        p === "config.json" || p === "metrics.jsonl" || p === "metrics.csv" || p === "checkpoints/latest" ||
+        p === ".lock" ||
         (outcome.kind === "ok" && (p.startsWith("checkpoints/step-") || p.startsWith("best/")));
       const lost = lostFiles(before, after, training);
       if (lost.length) tally.dataLost.push(`resume / ${what}: lost ${lost}`);

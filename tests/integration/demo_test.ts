@@ -1,5 +1,6 @@
-// The main job's whole path (synthetic data → TMTL → warm-started attention MTL → Table 1 → curves
-// and t-SNE pictures), and the paired experiment over two seeds, on a tiny generated set.
+// The main job's whole path (synthetic data → TMTL, TMTL continued and the warm-started attention
+// MTL → Table 1 with the control → curves and t-SNE pictures), and the experiment over two seeds
+// with the equal-budget control and both remedies for the warm-start dip, on a tiny generated set.
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { generateSynth } from "../../src/data/mod.ts";
@@ -25,7 +26,7 @@ async function captured(f: () => Promise<void>): Promise<string> {
   return lines.join("\n");
 }
 
-Deno.test("demo: trains both graphs, prints Table 1, writes the table, curves and t-SNE pictures", async () => {
+Deno.test("demo: trains the three rows, prints Table 1, writes the table, curves and t-SNE pictures", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const common = await tinySet(dir);
@@ -39,30 +40,39 @@ Deno.test("demo: trains both graphs, prints Table 1, writes the table, curves an
         "1",
         "--epochs-b",
         "1",
+        "--seeds",
+        "1",
         "--out",
         `${dir}/out`,
       ])
     );
     assert.match(out, /\| Architecture +\| +smile \| +gender \| +average \|/);
     assert.match(out, /\| TMTL +\|/);
+    assert.match(out, /\| TMTL continued +\|/);
     assert.match(out, /\| Attention MTL \(task dependencies\) +\|/);
+    assert.match(out, /1 seed, .* in all/);
+    assert.match(out, /Warm-start dip/);
     assert.match(out, /73 weights matched, 4 new/);
     const table = await Deno.readTextFile(`${dir}/out/table.md`);
-    assert.match(table, /\| TMTL/);
+    assert.match(table, /\| TMTL continued/);
     const meta = await sharp(`${dir}/out/tsne.png`).metadata();
     assert.ok((meta.width ?? 0) > 400 && (meta.height ?? 0) > 300);
     assert.match(await Deno.readTextFile(`${dir}/out/tsne.svg`), /smile\/att_gender/);
     for (const graph of ["small_tmtl", "small_attention_mtl"]) {
-      const [run] = [...Deno.readDirSync(`${dir}/runs/${graph}`)];
-      await Deno.stat(`${dir}/runs/${graph}/${run.name}/curves.png`);
-      await Deno.stat(`${dir}/runs/${graph}/${run.name}/best/model.json`);
+      const runs = [...Deno.readDirSync(`${dir}/runs/${graph}`)];
+      assert.equal(runs.length, graph === "small_tmtl" ? 2 : 1, `${graph}: ${runs.map((r) => r.name)}`);
+      for (const run of runs) {
+        await Deno.stat(`${dir}/runs/${graph}/${run.name}/curves.png`);
+        await Deno.stat(`${dir}/runs/${graph}/${run.name}/best/model.json`);
+        await Deno.stat(`${dir}/runs/${graph}/${run.name}/metrics.csv`);
+      }
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("experiment: two seeds give mean ± sd, per-seed differences and a paired t-test", async () => {
+Deno.test("experiment: the control and two remedies over two seeds, B judged against the control", async () => {
   await useBackend("wasm");
   const dir = await Deno.makeTempDir();
   try {
@@ -80,18 +90,53 @@ Deno.test("experiment: two seeds give mean ± sd, per-seed differences and a pai
         "1",
         "--epochs-b",
         "1",
+        "--warmup-new",
+        "1",
+        "--warmup-lr",
+        "1e-4",
         "--out",
         `${dir}/exp`,
       ])
     );
     assert.match(out, /mean ± sd over 2 seeds/);
-    assert.match(out, /\| small_tmtl +\| +\d+\.\d\d ± \d+\.\d\d \|/);
+    for (const row of ["small_tmtl", "small_tmtl continued", "small_attention_mtl"]) {
+      assert.match(out, new RegExp(`\\| ${row} +\\| +\\d+\\.\\d\\d ± \\d+\\.\\d\\d \\|`), row);
+    }
+    assert.match(out, /Per-seed difference small_attention_mtl − small_tmtl continued/);
     assert.match(out, /\| 1 +\| +[+-]\d+\.\d\d \|/);
     assert.match(out, /\| 2 +\| +[+-]\d+\.\d\d \|/);
     assert.match(out, /paired t \(p\)/);
+    assert.match(out, /\*\*Verdict\*\* \(small_attention_mtl vs small_tmtl continued, equal budget\)/);
+    assert.match(out, /\| small_attention_mtl, new layers only for 1 epoch − small_tmtl continued/);
+    assert.match(out, /\| small_attention_mtl, first epoch at lr 0\.0001, after epoch 1 /);
+
+    type Run = { runDir: string };
+    type Seed = { seed: number; runs: Record<string, Run> };
     const results = JSON.parse(await Deno.readTextFile(`${dir}/exp/results.json`));
-    assert.deepEqual(results.pairs.map((p: { seed: number }) => p.seed), [1, 2]);
-    assert.notEqual(results.pairs[0].a.runDir, results.pairs[1].a.runDir);
+    assert.deepEqual(results.seeds.map((s: Seed) => s.seed), [1, 2]);
+    const keys = ["a", "control", "b", "warmup-new", "warmup-lr"];
+    assert.deepEqual(Object.keys(results.seeds[0].runs), keys);
+    assert.notEqual(results.seeds[0].runs.a.runDir, results.seeds[1].runs.a.runDir);
+    // The control and B start from A's best weights and share B's protocol: the same batches and rates.
+    const config = (run: Run) => JSON.parse(Deno.readTextFileSync(`${run.runDir}/config.json`));
+    const [a, control, b, warmupNew, warmupLr] = keys.map((k) => config(results.seeds[1].runs[k]));
+    assert.equal(control.graphName, "small_tmtl");
+    for (const c of [control, b, warmupNew, warmupLr]) {
+      assert.equal(c.initFrom, results.seeds[1].runs.a.runDir);
+    }
+    for (
+      const field of ["epochs", "batchSize", "schedule", "augment", "seed", "lossWeighting", "optimizer"]
+    ) {
+      assert.deepEqual(control[field], b[field], field);
+    }
+    assert.equal(a.seed, 2);
+    assert.deepEqual(warmupNew.warmup, {
+      epochs: 1,
+      layers: ["smile/att_gender", "smile/out", "gender/att_smile", "gender/out"],
+    });
+    assert.equal(warmupLr.optimizer.lr, 1e-4);
+    const csv = (await Deno.readTextFile(`${dir}/exp/results.csv`)).trim().split("\n");
+    assert.equal(csv.length, 1 + 2 * keys.length);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -26,11 +26,14 @@ export interface RefWeights {
   wS: ArrayLike<number>;
   wG: ArrayLike<number>;
   bias?: ArrayLike<number>;
+  /** The learned temperature's log inverse temperature per module (index 0 when shared). */
+  logBeta?: ArrayLike<number>;
 }
 
 /**
- * out[b][i] = Σ_j softmax_j(tanh(wS·x[b][j] + wG·c[b][i] + bias)) · x[b][j], with the weight picked per
- * mode: shared → index 0, module → i, perPair → i*K + j. x: [B][K], c: [B][K'].
+ * out[b][i] = Σ_j softmax_j(β·tanh(wS·x[b][j] + wG·c[b][i] + bias)) · x[b][j], with the weight picked per
+ * mode: shared → index 0, module → i, perPair → i*K + j; β = exp(logBeta) per module (1 without it).
+ * x: [B][K], c: [B][K'].
  */
 export function reference(
   x: number[][],
@@ -45,9 +48,10 @@ export function reference(
     const row: number[] = [];
     for (let i = 0; i < kPrime; i++) {
       const bias = w.bias ? w.bias[mode === "shared" ? 0 : i] : 0;
+      const beta = w.logBeta ? Math.exp(w.logBeta[mode === "shared" ? 0 : i]) : 1;
       const score: number[] = [];
       for (let j = 0; j < k; j++) {
-        score.push(Math.tanh(pick(w.wS, i, j) * xb[j] + pick(w.wG, i, j) * c[b][i] + bias));
+        score.push(beta * Math.tanh(pick(w.wS, i, j) * xb[j] + pick(w.wG, i, j) * c[b][i] + bias));
       }
       const m = Math.max(...score);
       const e = score.map((s) => Math.exp(s - m));

@@ -1,13 +1,16 @@
 /**
  * Numerics of the task-attention layer: outputs against a nested-loop reference, parameter counts,
- * gradients (including finite differences) and input checks.
+ * gradients (including finite differences) and input checks, for every variant (the learned
+ * temperature, beyond the paper, included).
  */
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import {
+  TASK_ATTENTION_TEMPERATURES,
   TASK_ATTENTION_WEIGHTS,
   TaskAttention,
   taskAttentionParamCount,
+  type TaskAttentionTemperature,
   type TaskAttentionWeights,
 } from "../../src/layers/mod.ts";
 import { normals, reference, type RefWeights, rng, rows } from "./reference.ts";
@@ -15,26 +18,36 @@ import { normals, reference, type RefWeights, rng, rows } from "./reference.ts";
 await tf.setBackend("cpu");
 
 const VARIANTS = TASK_ATTENTION_WEIGHTS.flatMap((weights) =>
-  [false, true].map((bias) => ({ weights, bias }))
+  [false, true].flatMap((bias) =>
+    TASK_ATTENTION_TEMPERATURES.map((temperature) => ({ weights, bias, temperature }))
+  )
 );
 /** [K, K'] pairs, including K ≠ K' both ways and the paper's 64×64. */
 const SIZES: [number, number][] = [[1, 1], [5, 5], [7, 3], [3, 8], [64, 64]];
 
-/** Builds a layer on [B,K] × [B,K'] and gives it random non-trivial weights (bias too, else it stays 0). */
+/**
+ * Builds a layer on [B,K] × [B,K'] and gives it random non-trivial weights (bias and logBeta too, else
+ * they stay 0). logBeta is drawn smaller: β = exp(logBeta) scales the scores.
+ */
 function makeLayer(
   weights: TaskAttentionWeights,
   bias: boolean,
   k: number,
   kPrime: number,
   next: () => number,
+  temperature: TaskAttentionTemperature = "fixed",
 ): { layer: TaskAttention; w: RefWeights } {
-  const layer = new TaskAttention({ weights, bias });
+  const layer = new TaskAttention({ weights, bias, temperature });
   // Build through apply(): only then are the weights name-scoped ("<layer>/wS").
   layer.apply([tf.input({ shape: [k] }), tf.input({ shape: [kPrime] })]);
-  const values = layer.getWeights().map((t) => normals(next, t.size, 1.5));
+  const kinds = layer.weights.map((v) => v.originalName.split("/").pop());
+  const values = layer.getWeights().map((t, n) => normals(next, t.size, kinds[n] === "logBeta" ? 0.5 : 1.5));
   layer.setWeights(values.map((v, n) => tf.tensor(v, layer.getWeights()[n].shape)));
-  const byName = (n: string) => values[layer.weights.findIndex((v) => v.originalName.endsWith(`/${n}`))];
-  return { layer, w: { wS: byName("wS"), wG: byName("wG"), bias: bias ? byName("bias") : undefined } };
+  const byName = (n: string) => (kinds.includes(n) ? values[kinds.indexOf(n)] : undefined);
+  return {
+    layer,
+    w: { wS: byName("wS")!, wG: byName("wG")!, bias: byName("bias"), logBeta: byName("logBeta") },
+  };
 }
 
 function maxAbsDiff(a: number[][], b: number[][]): number {
@@ -45,14 +58,15 @@ function maxAbsDiff(a: number[][], b: number[][]): number {
 
 Deno.test("output equals the nested-loop reference for every variant and size", () => {
   const next = rng(1);
-  for (const { weights, bias } of VARIANTS) {
+  for (const { weights, bias, temperature } of VARIANTS) {
     for (const [k, kPrime] of SIZES) {
       const batch = 4;
       const x = rows(normals(next, batch * k), k), c = rows(normals(next, batch * kPrime), kPrime);
-      const { layer, w } = makeLayer(weights, bias, k, kPrime, next);
+      const { layer, w } = makeLayer(weights, bias, k, kPrime, next, temperature);
       const out = tf.tidy(() => (layer.apply([tf.tensor2d(x), tf.tensor2d(c)]) as tf.Tensor).arraySync());
       const diff = maxAbsDiff(out as number[][], reference(x, c, w, weights));
-      assert.ok(diff < 1e-5, `${weights} bias=${bias} K=${k} K'=${kPrime}: max |diff| ${diff}`);
+      const label = `${weights} bias=${bias} temperature=${temperature} K=${k} K'=${kPrime}`;
+      assert.ok(diff < 1e-5, `${label}: max |diff| ${diff}`);
       layer.dispose();
     }
   }
@@ -93,17 +107,17 @@ Deno.test("parameter counts and weight shapes", () => {
 Deno.test("gradients reach both inputs and every weight, and match finite differences", () => {
   const next = rng(2);
   const [batch, k, kPrime] = [2, 4, 3];
-  for (const { weights, bias } of VARIANTS) {
+  for (const { weights, bias, temperature } of VARIANTS) {
     const x0 = rows(normals(next, batch * k), k), c0 = rows(normals(next, batch * kPrime), kPrime);
     const r = rows(normals(next, batch * kPrime), kPrime); // random projection: loss = Σ out·r
-    const { layer, w } = makeLayer(weights, bias, k, kPrime, next);
+    const { layer, w } = makeLayer(weights, bias, k, kPrime, next, temperature);
     const xv = tf.variable(tf.tensor2d(x0)), cv = tf.variable(tf.tensor2d(c0));
     const vars = [xv, cv, ...layer.trainableWeights.map((v) => v.read() as tf.Variable)];
     const { value, grads } = tf.variableGrads(
       () => tf.sum(tf.mul(layer.apply([xv, cv]) as tf.Tensor, tf.tensor2d(r))) as tf.Scalar,
       vars,
     );
-    const label = `${weights} bias=${bias}`;
+    const label = `${weights} bias=${bias} temperature=${temperature}`;
     assert.equal(Object.keys(grads).length, vars.length, `${label}: a variable got no gradient`);
 
     // Central differences of the float64 reference; float32 analytic gradients agree to ~1e-6.
@@ -117,7 +131,7 @@ Deno.test("gradients reach both inputs and every weight, and match finite differ
     const targets: [tf.Variable, number[], (v: number[]) => number][] = [
       [xv, flat(x0), (v) => loss(unflat(v, k), c0, w)],
       [cv, flat(c0), (v) => loss(x0, unflat(v, kPrime), w)],
-      ...(["wS", "wG", "bias"] as const).filter((n) => w[n]).map((
+      ...(["wS", "wG", "bias", "logBeta"] as const).filter((n) => w[n]).map((
         n,
       ): [tf.Variable, number[], (v: number[]) => number] => [
         layer.weights.find((v) => v.originalName.endsWith(`/${n}`))!.read() as tf.Variable,

@@ -64,6 +64,17 @@ export function registerFusedGradients(): void {
       },
     });
   }
+  const stockRelu = tf.getGradient(tf.Relu) as tf.GradConfig & { [MARK]?: true };
+  if (stockRelu && !stockRelu[MARK]) {
+    tf.registerGradient({
+      ...stockRelu,
+      [MARK]: true,
+      gradFunc: (dy, saved, attrs) => {
+        if (!backendHasKernel(RELU_GRAD)) return stockRelu.gradFunc(dy, saved, attrs);
+        return { x: () => runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x: saved[0] }) as tf.Tensor };
+      },
+    } as tf.GradConfig);
+  }
   if (!tf.getGradient(BATCH_NORM_TRAINING)) {
     tf.registerGradient({
       kernelName: BATCH_NORM_TRAINING,

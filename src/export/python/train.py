@@ -56,6 +56,10 @@ def parse_args(argv):
 
 
 def train(args, procs: Processes) -> None:
+    weighting = exported.TRAINING.get("lossWeighting", "fixed")
+    if weighting != "fixed":
+        raise UsageError(f"the graph's training.lossWeighting is {weighting!r}; train.py trains with fixed λ "
+                         "only (train it with `deno task train`, or remove lossWeighting from the graph)")
     size = args.input_size
     if (size, size) != exported.INPUT_SHAPE[:2] and not exported.ANY_INPUT_SIZE:
         shape = "×".join(map(str, exported.INPUT_SHAPE[:2]))
@@ -120,6 +124,7 @@ def train(args, procs: Processes) -> None:
             "imagesPerSecond": fit["count"] / max(seconds, 1e-9),
             "seconds": seconds,
             "valSeconds": time.time() - started,
+            "lossWeights": {h["name"]: h["lossWeight"] for h in heads},
         }
         is_best = best is None or record["meanValAccuracy"] > best
         if procs.rank == 0:

@@ -249,3 +249,16 @@ Deno.test({ name: "onednn Slice and PadV2 (contiguous-run copies) match cpu", ..
     assert(err <= ONEDNN_TOLERANCE, `pad ${shape} by ${JSON.stringify(paddings)}: relErr ${err}`);
   }
 });
+
+Deno.test(
+  { name: "onednn runs ReLU's gradient as one kernel (not tfjs' step × dy)", ...onednnTest },
+  async () => {
+    await useOnednn();
+    const x = rand([64, 1024], 1000), dy = rand([64, 1024], 1001);
+    const info = await tf.profile(() => tf.grad((t) => tf.sum(tf.mul(tf.relu(t), dy)))(x));
+    const names = info.kernels.map((k) => k.name);
+    assert(names.includes("ProjectReluGrad"), `kernels: ${names.join(", ")}`);
+    assert(!names.includes("Step"), `kernels: ${names.join(", ")}`);
+    tf.dispose([x, dy]);
+  },
+);

@@ -21,9 +21,19 @@ class TaskAttention(nn.Module):
     `weights` picks the parameter form: "module" (the paper's: wS, wG of shape [K']), "shared"
     (one pair for all modules: shape [1]) or "perPair" (shape [K', K], wS_ij and wG_ij).
     `bias` adds bias_i inside the tanh (shape [1] when shared, else [K']).
+    `temperature="learned"` (beyond the paper) scales each module's tanh scores by a learned
+    inverse temperature exp(logBeta_i) before the softmax (logBeta: [1] when shared, else [K'], 0 at
+    the start, which is the paper's form).
     """
 
-    def __init__(self, units: int, context_units: int, weights: str = "module", bias: bool = False):
+    def __init__(
+        self,
+        units: int,
+        context_units: int,
+        weights: str = "module",
+        bias: bool = False,
+        temperature: str = "fixed",
+    ):
         super().__init__()
         shapes = {"module": (context_units,), "shared": (1,), "perPair": (context_units, units)}
         if weights not in shapes:
@@ -33,6 +43,10 @@ class TaskAttention(nn.Module):
         self.wG = nn.Parameter(torch.empty(shapes[weights]))
         bias_shape = (1,) if weights == "shared" else (context_units,)
         self.bias = nn.Parameter(torch.zeros(bias_shape)) if bias else None
+        if temperature not in ("fixed", "learned"):
+            raise ValueError(f"temperature must be fixed or learned, got {temperature!r}")
+        learned = temperature == "learned"
+        self.logBeta = nn.Parameter(torch.zeros(bias_shape)) if learned else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -40,8 +54,9 @@ class TaskAttention(nn.Module):
         for w in (self.wS, self.wG):
             fan_in = w.shape[0] if w.dim() == 2 else math.sqrt(w.numel())
             truncated_normal_(w, math.sqrt(2.0 / fan_in))
-        if self.bias is not None:
-            nn.init.zeros_(self.bias)
+        for p in (self.bias, self.logBeta):
+            if p is not None:
+                nn.init.zeros_(p)
 
     def forward(self, x: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
         if self.weights == "perPair":
@@ -51,12 +66,16 @@ class TaskAttention(nn.Module):
         pre = w_s * x.unsqueeze(1) + w_g * context.unsqueeze(2)  # [B, K', K]
         if self.bias is not None:
             pre = pre + self.bias.view(1, -1, 1)
-        p = torch.softmax(torch.tanh(pre), dim=2)
+        scores = torch.tanh(pre)
+        if self.logBeta is not None:
+            scores = scores * torch.exp(self.logBeta).view(1, -1, 1)
+        p = torch.softmax(scores, dim=2)
         return torch.bmm(p, x.unsqueeze(2)).squeeze(2)
 
     def extra_repr(self) -> str:
         bias = ", bias=True" if self.bias is not None else ""
-        return f"{self.units}, {self.context_units}, weights={self.weights!r}{bias}"
+        temperature = ", temperature='learned'" if self.logBeta is not None else ""
+        return f"{self.units}, {self.context_units}, weights={self.weights!r}{bias}{temperature}"
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:

@@ -135,8 +135,39 @@ def write_config(out: str, config: dict) -> None:
 
 
 def append_metrics(out: str, record: dict) -> None:
-    with open(os.path.join(out, "metrics.jsonl"), "a", encoding="utf-8") as f:
+    """Appends the epoch's record to metrics.jsonl and rewrites metrics.csv from all of them."""
+    path = os.path.join(out, "metrics.jsonl")
+    with open(path, "a", encoding="utf-8") as f:
         f.write(json.dumps(record) + "\n")
+    with open(path, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    tmp = os.path.join(out, f"metrics.csv.tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(metrics_csv(records))
+    os.replace(tmp, os.path.join(out, "metrics.csv"))
+
+
+def metrics_csv(records: list) -> str:
+    """One flat row per epoch, with the columns of the Deno runtime's metrics.csv (src/run/metrics.ts)."""
+    heads = list(dict.fromkeys(h for r in records for h in r["headLoss"]))
+    columns = [("epoch", ("epoch",)), ("step", ("step",)), ("lr", ("lr",)), ("loss", ("loss",))]
+    for h in heads:
+        columns += [(f"{h}_loss", ("headLoss", h)), (f"{h}_accuracy", ("trainAccuracy", h))]
+    for h in heads:
+        columns += [(f"val_{h}_loss", ("valLoss", h)), (f"val_{h}_accuracy", ("valAccuracy", h))]
+    columns.append(("val_mean_accuracy", ("meanValAccuracy",)))
+    columns += [(f"{h}_loss_weight", ("lossWeights", h)) for h in heads]
+    columns += [("images_per_second", ("imagesPerSecond",)), ("seconds", ("seconds",)),
+                ("val_seconds", ("valSeconds",))]
+
+    def value(r: dict, path: tuple) -> str:
+        for key in path:
+            r = r.get(key) if isinstance(r, dict) else None
+        return "" if r is None else json.dumps(r)
+
+    lines = [",".join(name for name, _ in columns)]
+    lines += [",".join(value(r, path) for _, path in columns) for r in records]
+    return "\n".join(lines) + "\n"
 
 
 def write_best_info(out: str, record: dict) -> None:
