@@ -100,7 +100,7 @@ async function measure(g: BenchGraph, backend: string, o: BenchOptions, size: nu
   const step = makeTrainStep(model, ir, batch, micro);
   try {
     const heavy = backend === "cpu";
-    const ms = await timeSteps(step, heavy ? 0 : 1, o.quick || heavy ? 1 : 3);
+    const ms = await timeSteps(step, heavy ? 0 : 2, o.quick || heavy ? 1 : 3, o.quick || heavy ? 0 : 10);
     const fwd = forwardFlopsPerImage(model);
     const conv = heavy ? undefined : await forwardConvRate(model, Math.min(micro, o.quick ? 1 : micro), size);
     return { ms, fwd, conv, micro };
@@ -196,7 +196,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
           batch: g.batch,
           threads,
           steps: o.quick ? 1 : 3,
-          warmup: 1,
+          seconds: o.quick ? 0 : 10,
+          warmup: o.quick ? 1 : 2,
         });
         const fwd = fullFlops.get(g.id) ?? 0;
         rows.push(row(g, `torch`, g.batch, g.size, p.msPerStep, fwd, { threads: p.threads }));

@@ -56,10 +56,22 @@ export function makeTrainStep(model: tf.LayersModel, ir: IR, batch: number, micr
   };
 }
 
-/** Runs `warmup` untimed steps, then `steps` timed ones; returns milliseconds per step. */
-export async function timeSteps(step: BenchStep, warmup: number, steps: number): Promise<number> {
+/**
+ * Runs `warmup` untimed steps, then timed ones: at least `steps`, and more until `seconds` have passed
+ * (short steps are noisy one by one); returns milliseconds per step.
+ */
+export async function timeSteps(
+  step: BenchStep,
+  warmup: number,
+  steps: number,
+  seconds = 0,
+): Promise<number> {
   for (let i = 0; i < warmup; i++) await step.run();
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await step.run();
-  return (performance.now() - t0) / steps;
+  let n = 0;
+  while (n < steps || performance.now() - t0 < seconds * 1000) {
+    await step.run();
+    n++;
+  }
+  return (performance.now() - t0) / n;
 }

@@ -54,6 +54,8 @@ export async function runTorchPeer(o: {
   batch: number;
   threads: number;
   steps: number;
+  /** Keep timing steps until this many seconds have passed (at least `steps`). */
+  seconds?: number;
   warmup: number;
 }): Promise<PeerResult> {
   const exe = await python();

@@ -33,6 +33,7 @@ def main() -> None:
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--steps", type=int, default=3)
     p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--seconds", type=float, default=0, help="time steps until this long has passed (at least --steps)")
     p.add_argument("--channels-last", action="store_true", help="NHWC memory format (oneDNN's nhwc path)")
     a = p.parse_args()
 
@@ -63,9 +64,11 @@ def main() -> None:
     for _ in range(a.warmup):
         step()
     t0 = time.perf_counter()
-    for _ in range(a.steps):
+    n = 0
+    while n < a.steps or time.perf_counter() - t0 < a.seconds:
         step()
-    ms = (time.perf_counter() - t0) * 1000 / a.steps
+        n += 1
+    ms = (time.perf_counter() - t0) * 1000 / n
     print(json.dumps({
         "imagesPerSec": a.batch / (ms / 1000),
         "msPerStep": ms,
