@@ -259,7 +259,12 @@ export function ratioLines(rows: BenchRow[]): string[] {
       const r of rows.filter((r) => r.graph === g && r.backend !== "wasm" && r.backend !== "torch" && wasm)
     ) {
       const note = r.estimate ? ` (${r.backend} estimated)` : "";
-      lines.push(`${g} wasm/${r.backend} speedup: ${fmt(wasm!.imagesPerSec / r.imagesPerSec, 1)}x${note}`);
+      const [fast, slow] = r.imagesPerSec > wasm!.imagesPerSec ? [r, wasm!] : [wasm!, r];
+      lines.push(
+        `${g} ${fast.backend}/${slow.backend} speedup: ${
+          fmt(fast.imagesPerSec / slow.imagesPerSec, 1)
+        }x${note}`,
+      );
     }
     for (const r of rows.filter((r) => r.graph === g && r.stepShareOfConv !== undefined)) {
       lines.push(
