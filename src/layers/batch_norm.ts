@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { backendHasKernel, BATCH_NORM_TRAINING, batchNormTraining } from "./fused_kernels.ts";
+import { stockLayerClass } from "./stock_class.ts";
 
 /** What the lowering passes for a `batchnorm` node. */
 export interface BatchNormConfig {
@@ -32,11 +33,7 @@ interface BatchNormFields {
   movingVariance: LayerVariable;
 }
 
-type BatchNormArgs = Parameters<typeof tf.layers.batchNormalization>[0];
-// tfjs-layers exports the class only through its factory.
-const StockBatchNormalization = (tf.layers.batchNormalization({}) as object).constructor as new (
-  args: BatchNormArgs,
-) => tf.layers.Layer;
+const StockBatchNormalization = stockLayerClass(tf.layers.batchNormalization, {});
 
 /** `BatchNormalization` with a fused training path; serialises as the stock class. */
 class FusedTrainingBatchNormalization extends StockBatchNormalization {

@@ -7,6 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { stockLayerClass } from "./stock_class.ts";
 import { backendHasKernel, CONV2D_BIAS, conv2dBias } from "./fused_kernels.ts";
 
 type Conv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
@@ -23,10 +24,7 @@ interface ConvFields {
   activation: { apply(x: tf.Tensor): tf.Tensor; getClassName(): string };
 }
 
-// tfjs-layers exports the class only through its factory.
-const StockConv2D = (tf.layers.conv2d({ filters: 1, kernelSize: 1 }) as object).constructor as new (
-  args: Conv2DArgs,
-) => tf.layers.Layer;
+const StockConv2D = stockLayerClass<Conv2DArgs>(tf.layers.conv2d, { filters: 1, kernelSize: 1 });
 
 /** `Conv2D` with the fused, lazily differentiated kernel where the backend has it; serialises as `Conv2D`. */
 class FusedConv2D extends StockConv2D {

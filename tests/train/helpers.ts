@@ -102,25 +102,12 @@ export async function copyDir(from: string, to: string): Promise<void> {
   }
 }
 
-/** Options of a new tiny TMTL run on the fixture set (wasm, micro-batch 16, a checkpoint every 2 steps). */
-export async function tinyCheckpointedRunOptions(
+/** {@link tinyRunOptions} with 3 epochs of batch 16 and a checkpoint every 2 steps. */
+export function tinyCheckpointedRunOptions(
   runsDir: string,
   patch: Partial<NewRunOptions> = {},
 ): Promise<NewRunOptions> {
-  return {
-    graph: TINY_TMTL,
-    data: await fixtureData(),
-    runsDir,
-    runId: "r",
-    overrides: { epochs: 3, batchSize: 16 },
-    microBatch: 16,
-    seed: 1,
-    checkpointEvery: 2,
-    backend: "wasm",
-    skipBad: false,
-    command: ["test"],
-    ...patch,
-  };
+  return tinyRunOptions(runsDir, { overrides: { epochs: 3, batchSize: 16 }, checkpointEvery: 2, ...patch });
 }
 
 let trained: Promise<string> | undefined;

@@ -61,74 +61,53 @@ function geometry(engine: Engine, c: ConvInfo): Geometry {
   };
 }
 
+type Pass = "forward" | "backward data" | "backward weights";
+
+/** The op descriptor of one pass of the convolution `g` (the bias only where the pass has one). */
+function convDesc(engine: Engine, g: Geometry, pass: Pass, bias: boolean): Uint8Array {
+  const desc = new Uint8Array(SIZE.anyDesc);
+  const d = engine.dnnl, alg = ALG.convolutionDirect;
+  const [src, w, b, dst] = [g.src.bytes, g.weightsAny.bytes, bias ? g.bias.bytes : null, g.dst.bytes];
+  const window = [g.strides, g.dilates, g.padL, g.padR] as const;
+  check(
+    pass === "forward"
+      ? d.dnnl_dilated_convolution_forward_desc_init(
+        desc,
+        PROP.forwardTraining,
+        alg,
+        src,
+        w,
+        b,
+        dst,
+        ...window,
+      )
+      : pass === "backward data"
+      ? d.dnnl_dilated_convolution_backward_data_desc_init(desc, alg, src, w, dst, ...window)
+      : d.dnnl_dilated_convolution_backward_weights_desc_init(desc, alg, src, w, b, dst, ...window),
+    `convolution ${pass} desc`,
+  );
+  return desc;
+}
+
 /** The forward primitive of `g` (also the hint backward primitives need). */
 function forward(engine: Engine, g: Geometry, bias: boolean): Primitive {
   return engine.cached(`conv.fwd:${g.key}:${bias}`, () => {
-    const desc = new Uint8Array(SIZE.anyDesc);
-    check(
-      engine.dnnl.dnnl_dilated_convolution_forward_desc_init(
-        desc,
-        PROP.forwardTraining,
-        ALG.convolutionDirect,
-        g.src.bytes,
-        g.weightsAny.bytes,
-        bias ? g.bias.bytes : null,
-        g.dst.bytes,
-        g.strides,
-        g.dilates,
-        g.padL,
-        g.padR,
-      ),
-      "convolution forward desc",
-    );
-    const p = engine.primitive(desc);
+    const p = engine.primitive(convDesc(engine, g, "forward", bias));
     p.bind(ARG.src, g.src).bind(ARG.weights, p.query(QUERY.weightsMd)).bind(ARG.dst, g.dst);
-    if (bias) p.bind(ARG.bias, g.bias);
-    return p;
+    return bias ? p.bind(ARG.bias, g.bias) : p;
   });
 }
 
 function backwardData(engine: Engine, g: Geometry): Primitive {
   return engine.cached(`conv.bwd_data:${g.key}`, () => {
-    const desc = new Uint8Array(SIZE.anyDesc);
-    check(
-      engine.dnnl.dnnl_dilated_convolution_backward_data_desc_init(
-        desc,
-        ALG.convolutionDirect,
-        g.src.bytes,
-        g.weightsAny.bytes,
-        g.dst.bytes,
-        g.strides,
-        g.dilates,
-        g.padL,
-        g.padR,
-      ),
-      "convolution backward data desc",
-    );
-    const p = engine.primitive(desc, forward(engine, g, false));
+    const p = engine.primitive(convDesc(engine, g, "backward data", false), forward(engine, g, false));
     return p.bind(ARG.diffSrc, g.src).bind(ARG.weights, p.query(QUERY.weightsMd)).bind(ARG.diffDst, g.dst);
   });
 }
 
 function backwardWeights(engine: Engine, g: Geometry, bias = false): Primitive {
   return engine.cached(`conv.bwd_weights:${g.key}:${bias}`, () => {
-    const desc = new Uint8Array(SIZE.anyDesc);
-    check(
-      engine.dnnl.dnnl_dilated_convolution_backward_weights_desc_init(
-        desc,
-        ALG.convolutionDirect,
-        g.src.bytes,
-        g.weightsAny.bytes,
-        bias ? g.bias.bytes : null,
-        g.dst.bytes,
-        g.strides,
-        g.dilates,
-        g.padL,
-        g.padR,
-      ),
-      "convolution backward weights desc",
-    );
-    const p = engine.primitive(desc, forward(engine, g, bias));
+    const p = engine.primitive(convDesc(engine, g, "backward weights", bias), forward(engine, g, bias));
     p.bind(ARG.src, g.src).bind(ARG.diffWeights, p.query(QUERY.diffWeightsMd)).bind(ARG.diffDst, g.dst);
     return bias ? p.bind(ARG.diffBias, g.bias) : p;
   });
