@@ -71,7 +71,7 @@ export async function accumulateGradients(
         sum.dispose();
       }
     }
-    // Summed in pass order, in float64, as each pass's value arrives.
+    // Σ n_k·loss_k in float64, in pass order.
     const values = await readTensors(losses.map((l) => l.value));
     let lossSum = 0;
     losses.forEach((l, k) => lossSum += values[k][0] * l.n);

@@ -119,13 +119,10 @@ export async function trainStep(
     passTerms.push(tf.keep(terms.lossSums), tf.keep(terms.correct));
     return terms.total;
   };
-  let accumulated;
-  try {
-    accumulated = await accumulateGradients(lossFn, differentiated, micro());
-  } finally {
-    if (!accumulated) tf.dispose(passTerms);
-  }
-  const { grads, loss } = accumulated;
+  const { grads, loss } = await accumulateGradients(lossFn, differentiated, micro()).catch((e) => {
+    tf.dispose(passTerms);
+    throw e;
+  });
   const limits = options.limits;
   try {
     const { lossSums, correct } = await sumPassTerms(passTerms, heads.length);
