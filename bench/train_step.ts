@@ -51,7 +51,7 @@ export function makeTrainStep(model: tf.LayersModel, ir: IR, batch: number, micr
   let step = 0;
   return {
     microBatch,
-    run: () => Promise.resolve(trainStep(model, optimizer, heads, data, microBatch, step++).loss),
+    run: async () => (await trainStep(model, optimizer, heads, data, microBatch, step++)).loss,
     dispose: () => optimizer.dispose(),
   };
 }

@@ -10,7 +10,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { UserError } from "../util/errors.ts";
 import type { BackendName } from "./names.ts";
-import { loadNative, NATIVE_HINT, NATIVE_PACKAGE, type NativeKind } from "./native.ts";
+import { missingCudaLibraries, nativeDevice } from "./cuda.ts";
+import { loadNative, NATIVE_HINT, nativeDetail, type NativeKind } from "./native.ts";
 import { releaseBackpropMemoryEarly } from "./backprop_memory.ts";
 import { installHint, loadOnednn, onednnThreads } from "./onednn/mod.ts";
 import { loadWasm } from "./wasm.ts";
@@ -62,11 +63,17 @@ function quietCpu(): void {
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
 }
 
-async function tryNative(kind: NativeKind): Promise<BackendChoice | string> {
+/**
+ * Loads a native backend; tfjs-node-gpu is checked for a GPU device. For `auto` (`requireGpu`) it must
+ * have one, and a failure to load carries the setup hint.
+ */
+async function tryNative(kind: NativeKind, requireGpu = false): Promise<BackendChoice | string> {
   const reason = await loadNative(kind);
-  if (reason) return reason;
-  const device = kind === "tensorflow-gpu" ? "libtensorflow with CUDA" : "libtensorflow on the CPU";
-  return { name: kind, detail: `${NATIVE_PACKAGE[kind]}, ${device}` };
+  if (reason) {
+    return requireGpu ? `${reason} (${NATIVE_HINT.replace(", or use --backend wasm", "")})` : reason;
+  }
+  const r = nativeDetail(kind, nativeDevice(tf.backend()), () => missingCudaLibraries(), requireGpu);
+  return typeof r === "string" ? r : { name: kind, detail: r.detail };
 }
 
 async function tryWebgpu(requireHardware: boolean): Promise<BackendChoice | string> {
@@ -91,8 +98,9 @@ async function tryOnednn(threads?: number): Promise<BackendChoice | string> {
 
 /**
  * Sets the tfjs backend `name` and returns what was chosen. An explicit backend that cannot load is a
- * UserError with one line saying why and how to fix it; `auto` tries tensorflow-gpu, webgpu on a
- * hardware GPU, onednn, tensorflow, then wasm with the project's kernels, and says what it passed over.
+ * UserError with one line saying why and how to fix it; `auto` tries tensorflow-gpu (where libtensorflow
+ * finds a GPU device), webgpu on a hardware GPU, onednn, tensorflow, then wasm with the project's
+ * kernels, and says what it passed over.
  */
 export async function useBackend(name: BackendName, opts: UseBackendOptions = {}): Promise<BackendChoice> {
   releaseBackpropMemoryEarly();
@@ -127,7 +135,7 @@ export async function useBackend(name: BackendName, opts: UseBackendOptions = {}
     case "auto": {
       const passed: string[] = [];
       const attempts: [string, () => Promise<BackendChoice | string>][] = [
-        ["tensorflow-gpu", () => tryNative("tensorflow-gpu")],
+        ["tensorflow-gpu", () => tryNative("tensorflow-gpu", true)],
         ["webgpu", () => tryWebgpu(true)],
         // oneDNN is the fastest CPU path: before libtensorflow's CPU build.
         ["onednn", () => tryOnednn(opts.threads)],
@@ -138,7 +146,6 @@ export async function useBackend(name: BackendName, opts: UseBackendOptions = {}
         if (typeof r !== "string") return r;
         passed.push(`${label}: ${r}` + (label === "onednn" ? ` (${installHint()})` : ""));
       }
-      passed[0] += ` (${NATIVE_HINT.replace(", or use --backend wasm", "")})`;
       return { ...(await useBackend("wasm", opts)), passedOver: passed };
     }
   }

@@ -30,9 +30,10 @@ export const BACKEND_FLAGS = {
     arg: "NAME",
     default: "auto",
     help: `tfjs backend: ${BACKEND_NAMES.join(", ")}.\n` +
-      "auto tries tensorflow-gpu (CUDA, needs `deno task setup-gpu`), webgpu on a real GPU,\n" +
-      "onednn (oneDNN's native CPU kernels on every core, needs libdnnl2: `deno task setup-native`),\n" +
-      "tensorflow (libtensorflow on the CPU), then wasm with the project's training kernels.\n" +
+      "auto tries tensorflow-gpu (CUDA 11.2, cuDNN 8.1; `deno task setup-gpu`), webgpu on a\n" +
+      "hardware adapter, onednn (oneDNN's CPU kernels on every core; libdnnl2: `deno task\n" +
+      "setup-native`), tensorflow (libtensorflow on the CPU), then wasm with the project's\n" +
+      "training kernels.\n" +
       "cpu is plain JavaScript: fine for tiny models, far too slow to train convnets.",
   },
   threads: { type: "string", arg: "N", defaultText: "all cores", help: "CPU threads for onednn" },

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CUDA_PIN, type NativeDevice, notOnGpu } from "./cuda.ts";
 
 /** The native backends. */
 export type NativeKind = "tensorflow-gpu" | "tensorflow";
@@ -17,7 +18,7 @@ export const NATIVE_PACKAGE: Record<NativeKind, string> = {
   "tensorflow": "@tensorflow/tfjs-node",
 };
 /** The tfjs version the project pins. */
-export const TFJS_VERSION = "4.22.0";
+export const TFJS_VERSION = CUDA_PIN.tfjs;
 
 /** Where Deno's node_modules folder of this checkout is. */
 export function nodeModulesDir(): string {
@@ -76,4 +77,23 @@ export async function loadNative(kind: NativeKind): Promise<string | undefined> 
     return `${NATIVE_PACKAGE[kind]} backend failed to start: ${String((e as Error).message).split("\n")[0]}`;
   }
   return undefined;
+}
+
+/**
+ * The backend line's detail for a loaded native backend on `device` (see cuda.ts), or — with
+ * `requireGpu`, as `auto` asks — why tfjs-node-gpu is passed over: it would run on the CPU. An
+ * explicit `--backend tensorflow-gpu` on the CPU runs, and its line says so plainly.
+ */
+export function nativeDetail(
+  kind: NativeKind,
+  device: NativeDevice,
+  missingLibraries: () => string[],
+  requireGpu = false,
+): { detail: string } | string {
+  const pkg = NATIVE_PACKAGE[kind];
+  if (kind === "tensorflow") return { detail: `${pkg}, libtensorflow ${CUDA_PIN.libtensorflow} on the CPU` };
+  const problem = notOnGpu(device, missingLibraries);
+  if (!problem) return { detail: `${pkg}, libtensorflow ${CUDA_PIN.libtensorflow} with CUDA on the GPU` };
+  if (requireGpu) return `${pkg} loads, but ${problem} (--backend tensorflow-gpu runs it anyway)`;
+  return { detail: `${pkg} NOT on the GPU: ${problem}` };
 }

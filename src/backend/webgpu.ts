@@ -3,6 +3,7 @@
  * a software adapter (llvmpipe), about 20x slower than wasm, so `auto` only takes a real GPU.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { registerWebgpuAddN } from "./webgpu_addn.ts";
 
 /** What we read from a WebGPU adapter. */
 export interface AdapterInfo {
@@ -89,10 +90,14 @@ export async function probeAdapter(): Promise<{ info?: AdapterInfo; reason?: str
   }
 }
 
-/** Loads the webgpu backend and makes it current; returns the reason on failure. */
+/**
+ * Loads the webgpu backend, with AddN fixed for many inputs (webgpu_addn.ts), and makes it current;
+ * returns the reason on failure.
+ */
 export async function loadWebgpu(): Promise<string | undefined> {
   try {
     await import("@tensorflow/tfjs-backend-webgpu");
+    registerWebgpuAddN();
     if (!(await tf.setBackend("webgpu"))) return "the tfjs webgpu backend did not start";
   } catch (e) {
     return `the tfjs webgpu backend failed: ${String((e as Error).message).split("\n")[0]}`;

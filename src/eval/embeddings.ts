@@ -64,15 +64,15 @@ function combinations(heads: readonly GroupHead[]): string[] {
 
 /**
  * Activations of the named layers for the given images (inference mode), as plain arrays: one
- * `[rows.length][units]` matrix per layer. Batches keep memory flat.
+ * `[rows.length][units]` matrix per layer. Batches keep memory flat; values are read asynchronously.
  */
-export function layerActivations(
+export async function layerActivations(
   model: tf.LayersModel,
   layerNames: readonly string[],
   set: ImageSource,
   rows: readonly number[],
   batchSize = 32,
-): number[][][] {
+): Promise<number[][][]> {
   const probe = tf.model({
     inputs: model.inputs,
     outputs: layerNames.map((n) => model.getLayer(n).output as tf.SymbolicTensor),
@@ -84,11 +84,15 @@ export function layerActivations(
     const x = new Float32Array(chunk.length * pixels);
     const src = rowBytesSync(set, Int32Array.from(chunk));
     src.offsets.forEach((at, i) => toUnitFloats(src.bytes.subarray(at, at + pixels), x, i * pixels));
-    const values = tf.tidy(() => {
+    const ys = tf.tidy(() => {
       const y = probe.apply(tf.tensor4d(x, [chunk.length, set.size, set.size, 3]), { training: false });
-      return (Array.isArray(y) ? y : [y]).map((t) => (t as tf.Tensor).arraySync() as number[][]);
+      return (Array.isArray(y) ? y : [y]) as tf.Tensor[];
     });
-    values.forEach((v, i) => out[i].push(...v));
+    try {
+      for (const [i, t] of ys.entries()) out[i].push(...(await t.array() as number[][]));
+    } finally {
+      tf.dispose(ys);
+    }
   }
   return out;
 }

@@ -42,7 +42,7 @@ export async function evaluateRun(runDir: string, o: EvaluateRunOptions = {}): P
     return {
       label: run.label,
       data,
-      result: evaluate(run.model, sets[split], run.config.heads, o.batchSize ?? 32),
+      result: await evaluate(run.model, sets[split], run.config.heads, o.batchSize ?? 32),
       weights: run.weights,
     };
   } finally {

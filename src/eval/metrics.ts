@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readTensors } from "../backend/read.ts";
 import { batches } from "../data/mod.ts";
 import type { ImageSource } from "../data/mod.ts";
 import { crossEntropy, headOutputs } from "./cross_entropy.ts";
@@ -41,31 +42,37 @@ export function meanOf(values: Record<string, number>): number {
 
 /**
  * Accuracy and loss of every head over `set` (all images, in order, no augmentation); a streamed set is
- * read batch by batch, in file order.
+ * read batch by batch, in file order. Each batch's counts are read asynchronously, in one read (every
+ * backend supports that; WebGPU in Deno has no synchronous read).
  */
-export function evaluate(
+export async function evaluate(
   model: tf.LayersModel,
   set: ImageSource,
   heads: readonly EvalHead[],
   batchSize = 64,
-): EvalResult {
+): Promise<EvalResult> {
   const sums = heads.map(() => ({ correct: 0, loss: 0 }));
   let count = 0;
   for (const b of batches(set, { batchSize, shuffle: false, seed: 0, epoch: 0 })) {
-    const stats = tf.tidy(() => {
+    // Per head: [correct, summed cross-entropy].
+    const perHead = tf.tidy(() => {
       const out = headOutputs(
         model.apply(tf.tensor4d(b.x, [b.count, b.size, b.size, 3]), { training: false }) as tf.Tensor,
       );
       return heads.map((h, i) => {
         const labels = tf.tensor1d(b.labels[h.name], "int32");
         const correct = tf.sum(tf.cast(tf.equal(tf.argMax(out[i], -1), labels), "float32"));
-        return [correct.dataSync()[0], tf.sum(crossEntropy(out[i], labels)).dataSync()[0]];
+        return tf.stack([correct, tf.sum(crossEntropy(out[i], labels))]);
       });
     });
-    stats.forEach(([c, l], i) => {
-      sums[i].correct += c;
-      sums[i].loss += l;
-    });
+    try {
+      (await readTensors(perHead)).forEach(([c, l], i) => {
+        sums[i].correct += c;
+        sums[i].loss += l;
+      });
+    } finally {
+      tf.dispose(perHead);
+    }
     count += b.count;
   }
   const result: Record<string, HeadMetrics> = {};

@@ -12,20 +12,22 @@ import { headOutputs } from "./cross_entropy.ts";
 
 /**
  * Softmax probabilities per head for `count` images (`x`: NHWC floats in [0,1]), in inference mode:
- * `result[h][i]` is image i's class distribution for head h.
+ * `result[h][i]` is image i's class distribution for head h (read asynchronously, as every backend can).
  */
-export function predictProbabilities(
+export async function predictProbabilities(
   model: tf.LayersModel,
   x: Float32Array,
   count: number,
   size: number,
-): number[][][] {
-  return tf.tidy(() => {
-    const out = headOutputs(
-      model.apply(tf.tensor4d(x, [count, size, size, 3]), { training: false }) as tf.Tensor,
-    );
-    return out.map((t) => t.arraySync() as number[][]);
-  });
+): Promise<number[][][]> {
+  const out = tf.tidy(() =>
+    headOutputs(model.apply(tf.tensor4d(x, [count, size, size, 3]), { training: false }) as tf.Tensor)
+  );
+  try {
+    return await Promise.all(out.map(async (t) => await t.array() as number[][]));
+  } finally {
+    tf.dispose(out);
+  }
 }
 
 /**
@@ -61,7 +63,7 @@ export async function predictImages(
   box?: readonly [number, number, number, number],
 ): Promise<Prediction[]> {
   const x = await prepareImages(images, pre, box);
-  const probs = predictProbabilities(model, x, images.length, pre.size);
+  const probs = await predictProbabilities(model, x, images.length, pre.size);
   return images.map((image, i) => ({
     image,
     heads: Object.fromEntries(heads.map((h, hi) => {

@@ -53,7 +53,7 @@ export async function tsneFigure(o: TsneFigureOptions): Promise<{ svg: string; p
         layers.map((l) => l.layer).join(", ")
       })`,
     );
-    const activations = layerActivations(run.model, layers.map((l) => l.layer), set, sample.rows);
+    const activations = await layerActivations(run.model, layers.map((l) => l.layer), set, sample.rows);
     const panels = layers.map((l, i) => ({
       title: l.title,
       points: tsne(activations[i], { seed, perplexity: o.perplexity ?? 30 }),

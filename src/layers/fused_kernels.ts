@@ -38,7 +38,8 @@ export function batchNormTraining(
 }
 
 /**
- * One Adam update of one variable in a single pass: `{value, gradient, m, v}` → `[value', m', v']`, attrs
+ * One Adam update of one variable in a single pass: `{value, gradient, m, v, accBeta1, accBeta2}` →
+ * `[value', m', v']` (accBeta1/2: the optimizer's scalar β₁ᵗ, β₂ᵗ before this step), attrs
  * {@link AdamUpdateAttrs}. Rounds to float32 after every operation, as tfjs' composed update does, so
  * the result is the same bit for bit.
  */
@@ -50,9 +51,6 @@ export interface AdamUpdateAttrs {
   beta1: number;
   beta2: number;
   epsilon: number;
-  /** 1 − β₁ᵗ and 1 − β₂ᵗ for this step. */
-  oneMinusAccBeta1: number;
-  oneMinusAccBeta2: number;
 }
 
 /**

@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readTensors } from "../backend/read.ts";
 import { compileSpec, estimateTrainingMemory, type IR, type TrainingMemory } from "../compiler/mod.ts";
 
 /** One micro-batch: inputs and targets, examples along axis 0 (arrays for multi-input/-head models). */
@@ -32,22 +33,23 @@ const sizeOf = (t: tf.Tensor | tf.Tensor[]) => (Array.isArray(t) ? t[0] : t).sha
 /**
  * Runs `lossFn` (the *mean* loss over a micro-batch) on each micro-batch and returns the gradients of
  * `vars`, averaged with each micro-batch weighted by its size. Only one micro-batch's activations are
- * alive at a time; nothing but the returned gradients is left allocated.
+ * alive at a time; nothing but the returned gradients is left allocated. The passes' losses are read
+ * once, asynchronously, after the last pass (see src/backend/read.ts): no synchronous read per pass.
  */
-export function accumulateGradients(
+export async function accumulateGradients(
   lossFn: (xs: tf.Tensor | tf.Tensor[], ys: tf.Tensor | tf.Tensor[]) => tf.Scalar,
   vars: tf.Variable[],
   microBatches: Iterable<MicroBatch>,
-): AccumulatedGradients {
+): Promise<AccumulatedGradients> {
   const acc: tf.NamedTensorMap = {};
-  let count = 0, lossSum = 0, passes = 0;
+  const losses: { value: tf.Scalar; n: number }[] = [];
+  let count = 0;
   try {
     for (const { xs, ys } of microBatches) {
       const n = sizeOf(xs);
       const { value, grads } = tf.variableGrads(() => lossFn(xs, ys), vars);
-      lossSum += value.dataSync()[0] * n;
-      value.dispose();
-      passes++;
+      losses.push({ value, n });
+      const passes = losses.length;
       for (const [name, g] of Object.entries(grads)) {
         // One pass (the whole batch): its gradient as it is. More: Σ n_k·g_k, divided by Σ n_k below.
         const prev = acc[name];
@@ -62,16 +64,23 @@ export function accumulateGradients(
       count += n;
     }
     if (count === 0) throw new Error("accumulateGradients: no micro-batches");
-    if (passes === 1) return { grads: acc, loss: lossSum / count, count };
-    for (const name of Object.keys(acc)) {
-      const sum = acc[name];
-      acc[name] = tf.div(sum, count);
-      sum.dispose();
+    if (losses.length > 1) {
+      for (const name of Object.keys(acc)) {
+        const sum = acc[name];
+        acc[name] = tf.div(sum, count);
+        sum.dispose();
+      }
     }
+    // Σ n_k·loss_k in float64, in pass order.
+    const values = await readTensors(losses.map((l) => l.value));
+    let lossSum = 0;
+    losses.forEach((l, k) => lossSum += values[k][0] * l.n);
     return { grads: acc, loss: lossSum / count, count };
   } catch (e) {
     tf.dispose(Object.values(acc));
     throw e;
+  } finally {
+    tf.dispose(losses.map((l) => l.value));
   }
 }
 

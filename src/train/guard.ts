@@ -24,19 +24,19 @@ export interface Divergence {
   limit: number;
 }
 
-/** The global L2 norm of a set of gradients: √(Σ‖g‖²) over all of them. */
-export function globalNorm(grads: readonly tf.Tensor[]): number {
+/** The global L2 norm of a set of gradients: √(Σ‖g‖²) over all of them (read asynchronously). */
+export async function globalNorm(grads: readonly tf.Tensor[]): Promise<number> {
   if (grads.length === 0) return 0;
   const norm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))));
   try {
-    return norm.dataSync()[0];
+    return (await norm.data())[0];
   } finally {
     norm.dispose();
   }
 }
 
-/** The largest |x| over a set of tensors; NaN when any value is NaN or infinite. */
-export function maxAbs(tensors: readonly tf.Tensor[]): number {
+/** The largest |x| over a set of tensors; NaN when any value is NaN or infinite (read asynchronously). */
+export async function maxAbs(tensors: readonly tf.Tensor[]): Promise<number> {
   if (tensors.length === 0) return 0;
   const m = tf.tidy(() => {
     const maxes = tensors.map((t) => tf.max(tf.abs(t)));
@@ -45,7 +45,7 @@ export function maxAbs(tensors: readonly tf.Tensor[]): number {
     return tf.stack([tf.max(tf.stack(maxes)), bad]);
   });
   try {
-    const [max, bad] = m.dataSync();
+    const [max, bad] = await m.data();
     return bad > 0 ? NaN : max;
   } finally {
     m.dispose();
@@ -69,8 +69,11 @@ export function checkStep(loss: number, gradNorm: number, limits: GuardConfig): 
 }
 
 /** Checks every weight after an update (batch-norm moving statistics too) against the limit. */
-export function checkWeights(model: tf.LayersModel, limits: GuardConfig): Divergence | undefined {
-  const largest = maxAbs(model.weights.map((w) => w.read()));
+export async function checkWeights(
+  model: tf.LayersModel,
+  limits: GuardConfig,
+): Promise<Divergence | undefined> {
+  const largest = await maxAbs(model.weights.map((w) => w.read()));
   if (over(largest, limits.maxWeight)) {
     return { cause: "weights", value: largest, limit: limits.maxWeight || Infinity };
   }

@@ -73,7 +73,7 @@ export function validateHook(): LoopHook {
       const s = end.sums;
       ctx.progress.status(`validating on ${set.count} images…`);
       const v0 = performance.now();
-      const val = evaluate(ctx.model, set, cfg.heads, Math.max(cfg.microBatch, 16));
+      const val = await evaluate(ctx.model, set, cfg.heads, Math.max(cfg.microBatch, 16));
       const record: EpochRecord = {
         epoch: end.epoch,
         step: end.state.step,

@@ -105,8 +105,8 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed, weighter: LossWeight
   const warmup = cfg.warmup &&
     { epochs: cfg.warmup.epochs, updates: variablesOfLayers(o.model, cfg.warmup.layers) };
   // The loop state carries what the weighter must resume with (uncertainty's log-variances).
-  const weighting = () => {
-    const logVariance = weighter.logVariance();
+  const weighting = async () => {
+    const logVariance = await weighter.logVariance();
     return logVariance ? { logVariance } : {};
   };
   let state: LoopState = o.start ??
@@ -148,7 +148,7 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed, weighter: LossWeight
     });
     for await (const b of stream) {
       const t0 = performance.now();
-      const r = trainStep(
+      const r = await trainStep(
         o.model,
         o.optimizer,
         cfg.heads,
@@ -183,7 +183,7 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed, weighter: LossWeight
         sums.lossSums[i] += r.lossSums[i];
         sums.correct[i] += r.correct[i];
       });
-      state = { ...state, step: state.step + 1, epoch, batch: b.index + 1, sums, ...weighting() };
+      state = { ...state, step: state.step + 1, epoch, batch: b.index + 1, sums, ...(await weighting()) };
       o.afterStep?.(state);
       progress.update(state.batch, {
         imagesPerSecond: sums.count / Math.max(sums.seconds, 1e-9),
@@ -204,16 +204,16 @@ async function trainEpochs(o: LoopOptions, feed: BatchFeed, weighter: LossWeight
       seed: cfg.seed,
       sums: emptySums(names.length),
       best: state.best,
-      ...weighting(),
+      ...(await weighting()),
     };
     const byHead = (values: number[]) => Object.fromEntries(names.map((n, i) => [n, values[i]]));
-    const logVariance = weighter.logVariance();
+    const logVariance = await weighter.logVariance();
     const end: EpochEnd = {
       epoch,
       lr,
       sums,
       state: next,
-      lossWeights: byHead(weighter.weights()),
+      lossWeights: byHead(await weighter.weights()),
       ...(logVariance ? { logVariance: byHead(logVariance) } : {}),
     };
     for (const hook of hooks) await hook.onEpochEnd?.(ctx, end);

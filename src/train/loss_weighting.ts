@@ -39,10 +39,13 @@ export interface LossWeighter {
   readonly objective?: (meanLosses: tf.Tensor1D) => tf.Scalar;
   /** Called before each epoch with the records of every earlier epoch of the run (DWA sets its weights). */
   startEpoch(history: readonly EpochRecord[]): void;
-  /** The weight each head's mean cross-entropy has now: λ_h, λ_h·exp(−s_h) or λ_h·w_h. */
-  weights(): number[];
+  /**
+   * The weight each head's mean cross-entropy has now: λ_h, λ_h·exp(−s_h) or λ_h·w_h (asynchronous:
+   * uncertainty reads its variable back from the backend).
+   */
+  weights(): Promise<number[]>;
   /** Uncertainty's log-variances s_h now (for metrics and checkpoints); undefined for the others. */
-  logVariance(): number[] | undefined;
+  logVariance(): Promise<number[] | undefined>;
   /** Frees the variables. */
   dispose(): void;
 }
@@ -79,8 +82,8 @@ export function createLossWeighter(
         kind,
         variables: [],
         startEpoch() {},
-        weights: () => [...lambda],
-        logVariance: () => undefined,
+        weights: () => Promise.resolve([...lambda]),
+        logVariance: () => Promise.resolve(undefined),
         dispose() {},
       };
     case "dwa": {
@@ -98,8 +101,8 @@ export function createLossWeighter(
           wTensor.dispose();
           wTensor = tf.tensor1d(lambda.map((l, h) => l * w[h]));
         },
-        weights: () => lambda.map((l, h) => Math.fround(l * w[h])),
-        logVariance: () => undefined,
+        weights: () => Promise.resolve(lambda.map((l, h) => Math.fround(l * w[h]))),
+        logVariance: () => Promise.resolve(undefined),
         dispose: () => wTensor.dispose(),
       };
     }
@@ -111,13 +114,13 @@ export function createLossWeighter(
       // Unique per process: an experiment trains several runs, and tfjs names variables globally.
       const s = tf.variable(tf.tensor1d([...initial]), true, `loss_weighting/log_variance_${++created}`);
       const lambdaTensor = tf.tensor1d(lambda);
-      const values = () => Array.from(s.dataSync());
+      const values = async () => Array.from(await s.data());
       return {
         kind,
         variables: [s],
         objective: (m) => tf.sum(tf.add(tf.mul(tf.mul(lambdaTensor, tf.exp(tf.neg(s))), m), tf.mul(s, 0.5))),
         startEpoch() {},
-        weights: () => values().map((v, h) => Math.fround(lambda[h] * Math.exp(-v))),
+        weights: async () => (await values()).map((v, h) => Math.fround(lambda[h] * Math.exp(-v))),
         logVariance: values,
         dispose: () => tf.dispose([s, lambdaTensor]),
       };

@@ -37,7 +37,8 @@ const internals = (opt: tf.AdamOptimizer) => opt as unknown as AdamInternals;
 /**
  * tfjs' Adam, with each variable's update as one fused kernel where the backend has one (onednn):
  * the same state (moments, β powers, iterations), so checkpoints and `getWeights` are unchanged, and the
- * same float32 results as the composed update.
+ * same float32 results as the composed update. The β powers go to the kernel as tensors, so the update
+ * never reads a value back (a backend without synchronous reads, such as WebGPU in Deno, could have it).
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0]): void {
@@ -46,15 +47,13 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     const list = Array.isArray(variableGradients)
       ? variableGradients
       : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
-    const [acc1, acc2] = [self.accBeta1.dataSync()[0], self.accBeta2.dataSync()[0]];
     const attrs: AdamUpdateAttrs = {
       learningRate: self.learningRate,
       beta1: self.beta1,
       beta2: self.beta2,
       epsilon: self.epsilon,
-      oneMinusAccBeta1: Math.fround(1 - acc1),
-      oneMinusAccBeta2: Math.fround(1 - acc2),
     };
+    const [accBeta1, accBeta2] = [self.accBeta1, self.accBeta2];
     tf.tidy(() => {
       list.forEach(({ name, tensor: gradient }, i) => {
         const value = tf.engine().registeredVariables[name];
@@ -68,7 +67,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         const m = self.accumulatedFirstMoment[i]!.variable, v = self.accumulatedSecondMoment[i]!.variable;
         const [w1, m1, v1] = tf.engine().runKernel(
           ADAM_UPDATE,
-          { value, gradient, m, v } as unknown as tf.NamedTensorMap,
+          { value, gradient, m, v, accBeta1, accBeta2 } as unknown as tf.NamedTensorMap,
           attrs as unknown as tf.NamedAttrMap,
         ) as tf.Tensor[];
         m.assign(m1);
@@ -107,7 +106,7 @@ export async function saveOptimizerState(opt: tf.AdamOptimizer): Promise<Optimiz
   return {
     specs,
     data: weightBytes(data),
-    accBeta: [i.accBeta1.dataSync()[0], i.accBeta2.dataSync()[0]],
+    accBeta: [(await i.accBeta1.data())[0], (await i.accBeta2.data())[0]],
   };
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readTensors } from "../backend/read.ts";
 import { accumulateGradients, type MicroBatch } from "./accumulate.ts";
 import { headOutputs } from "../eval/cross_entropy.ts";
 import type { GuardConfig, HeadConfig } from "../run/config.ts";
@@ -69,9 +70,10 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
  * In-model randomness (dropout) is drawn from a stream seeded by `stepSeed`, so a resumed run
  * repeats it exactly. `options` add a loss weighting, restrict which variables train, and with `limits`
  * the divergence guard checks the step (see guard.ts); without, only a non-finite loss holds the update
- * back.
+ * back. Every value it reads (losses, per-head sums, the guard's norms) is read asynchronously after the
+ * gradients are computed, so it runs on backends without a synchronous read (WebGPU in Deno).
  */
-export function trainStep(
+export async function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   heads: readonly HeadConfig[],
@@ -79,7 +81,7 @@ export function trainStep(
   microBatch: number,
   stepSeed: number,
   options: StepOptions = {},
-): StepResult {
+): Promise<StepResult> {
   // Every variable keeps its optimizer slot; only those in `differentiated` get a gradient.
   const vars = [...trainableVariables(model), ...options.extraVariables ?? []];
   const updates = options.updates;
@@ -87,8 +89,8 @@ export function trainStep(
     ? vars.filter((v) => updates.has(v.name) || options.extraVariables?.includes(v))
     : vars;
   const px = batch.size * batch.size * 3;
-  const lossSums = new Array(heads.length).fill(0);
-  const correct = new Array(heads.length).fill(0);
+  /** Each pass's per-head loss sums and correct counts, kept until read after the passes. */
+  const passTerms: tf.Tensor1D[] = [];
   let pass = 0;
   /** Micro-batch tensors, made one pass at a time and disposed when the next is made. */
   function* micro(): Generator<MicroBatch> {
@@ -114,29 +116,46 @@ export function trainStep(
       x.shape[0],
       options.objective,
     );
-    const [ls, cr] = [terms.lossSums.dataSync(), terms.correct.dataSync()];
-    heads.forEach((_, i) => {
-      lossSums[i] += ls[i];
-      correct[i] += cr[i];
-    });
+    passTerms.push(tf.keep(terms.lossSums), tf.keep(terms.correct));
     return terms.total;
   };
-  const { grads, loss } = accumulateGradients(lossFn, differentiated, micro());
+  const { grads, loss } = await accumulateGradients(lossFn, differentiated, micro()).catch((e) => {
+    tf.dispose(passTerms);
+    throw e;
+  });
   const limits = options.limits;
   try {
+    const { lossSums, correct } = await sumPassTerms(passTerms, heads.length);
     const finite = Number.isFinite(loss);
     const result: StepResult = { loss, lossSums, correct, count: batch.count, finite, gradNorm: NaN };
     const gradList = Object.values(grads);
-    if (limits && finite && gradList.length) result.gradNorm = globalNorm(gradList);
+    if (limits && finite && gradList.length) result.gradNorm = await globalNorm(gradList);
     result.divergence = limits ? checkStep(loss, result.gradNorm, limits) : undefined;
     if (finite && !result.divergence) {
       // Every variable keeps its slot (index) in the optimizer, with or without a gradient.
       optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-      if (limits) result.divergence = checkWeights(model, limits);
+      if (limits) result.divergence = await checkWeights(model, limits);
     }
     if (!result.divergence) delete result.divergence;
     return result;
   } finally {
-    tf.dispose(Object.values(grads));
+    tf.dispose([...Object.values(grads), ...passTerms]);
   }
+}
+
+/** Per head, the passes' loss sums and correct counts added up in pass order (`terms`: sums, correct, …). */
+async function sumPassTerms(
+  terms: readonly tf.Tensor1D[],
+  heads: number,
+): Promise<{ lossSums: number[]; correct: number[] }> {
+  const values = await readTensors(terms);
+  const lossSums = new Array(heads).fill(0);
+  const correct = new Array(heads).fill(0);
+  for (let k = 0; k < values.length; k += 2) {
+    for (let i = 0; i < heads; i++) {
+      lossSums[i] += values[k][i];
+      correct[i] += values[k + 1][i];
+    }
+  }
+  return { lossSums, correct };
 }

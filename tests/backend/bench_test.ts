@@ -92,7 +92,7 @@ Deno.test("the bench times the trainer's own step: same losses as trainStep on t
   const batch = randomBatch(heads, 8, ir.input[0]);
   for (let step = 0; step < 2; step++) {
     const got = await bench.run();
-    const want = trainStep(direct.model, direct.optimizer, heads, batch, 4, step).loss;
+    const want = (await trainStep(direct.model, direct.optimizer, heads, batch, 4, step)).loss;
     assert.equal(got, want, `step ${step}`);
   }
   bench.dispose();

@@ -59,7 +59,7 @@ Deno.test("embeddings: FC and attended layers, titled in the paper's notation, a
     "gender/att_smile  (FC_G|CS)",
   ]);
   const set = fakeSet([0, 1, 0], [1, 0, 0]);
-  const acts = layerActivations(model, layers.map((l) => l.layer), set, [2, 0], 1);
+  const acts = await layerActivations(model, layers.map((l) => l.layer), set, [2, 0], 1);
   assert.deepEqual(acts.map((a) => [a.length, a[0].length]), [[2, 6], [2, 5], [2, 5], [2, 6]]);
   // Row order follows `rows`: image 0's FC activations equal a direct forward pass.
   const probe = tf.model({

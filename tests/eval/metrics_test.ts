@@ -64,7 +64,7 @@ Deno.test("evaluate counts arg-max hits per head in inference mode", async () =>
     decoded: 0,
     fromCache: false,
   };
-  const r = evaluate(model, set, [{ name: "bright", classes: ["d", "b"] }, {
+  const r = await evaluate(model, set, [{ name: "bright", classes: ["d", "b"] }, {
     name: "dark",
     classes: ["b", "d"],
   }], 2);

@@ -120,7 +120,7 @@ Deno.test("tsne: sampled images carry their own labels' group; each layer's poin
 
   const layers = representationLayers(run.model, run.config.heads.map((h) => h.name));
   assert.deepEqual(layers.map((l) => [l.layer, l.title]), PANELS);
-  const activations = layerActivations(run.model, layers.map((l) => l.layer), train, sample.rows);
+  const activations = await layerActivations(run.model, layers.map((l) => l.layer), train, sample.rows);
   // The reference: the images decoded by sharp (byte / 255), one probe model per layer.
   const x = new Float32Array(sample.rows.length * 32 * 32 * 3);
   for (const [i, row] of sample.rows.entries()) {

@@ -42,11 +42,11 @@ Deno.test("accumulated micro-batch gradients equal full-batch gradients (no batc
   const lossFn = (x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[]) =>
     tf.losses.softmaxCrossEntropy(y as tf.Tensor, model.apply(x as tf.Tensor) as tf.Tensor) as tf.Scalar;
 
-  const full = accumulateGradients(lossFn, vars, [{ xs, ys }]);
+  const full = await accumulateGradients(lossFn, vars, [{ xs, ys }]);
   const before = tf.memory().numTensors;
   for (const size of [3, 1]) {
     const parts = splitBatch(xs, ys, size);
-    const acc = accumulateGradients(lossFn, vars, parts);
+    const acc = await accumulateGradients(lossFn, vars, parts);
     tf.dispose(parts.flatMap((p) => [p.xs, p.ys]).flat());
     assert.equal(acc.count, 7);
     assert.ok(

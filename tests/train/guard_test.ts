@@ -23,12 +23,12 @@ Deno.test("globalNorm and maxAbs agree with naive loops; NaN or ∞ anywhere mak
   const tensors = arrays.map((a, i) => tf.tensor(a, [[3, 4], [2, 5, 1], [7]][i]));
   let sq = 0, max = 0;
   for (const a of arrays) for (const v of a) [sq, max] = [sq + v * v, Math.max(max, Math.abs(v))];
-  assert.ok(Math.abs(globalNorm(tensors) - Math.sqrt(sq)) < 1e-5 * Math.sqrt(sq));
-  assert.equal(maxAbs(tensors), Math.fround(max));
+  assert.ok(Math.abs(await globalNorm(tensors) - Math.sqrt(sq)) < 1e-5 * Math.sqrt(sq));
+  assert.equal(await maxAbs(tensors), Math.fround(max));
   const withNaN = tf.tensor([1, NaN, 2]);
-  assert.ok(Number.isNaN(maxAbs([...tensors, withNaN])));
-  assert.ok(Number.isNaN(maxAbs([tf.tensor([-Infinity, 1])])), "an infinity counts as not finite too");
-  assert.equal(globalNorm([]), 0);
+  assert.ok(Number.isNaN(await maxAbs([...tensors, withNaN])));
+  assert.ok(Number.isNaN(await maxAbs([tf.tensor([-Infinity, 1])])), "an infinity counts as not finite too");
+  assert.equal(await globalNorm([]), 0);
   tf.dispose([...tensors, withNaN]);
 });
 

@@ -72,7 +72,7 @@ Deno.test("a custom-loop step runs batch-norm in training mode and updates its m
     smile: Int32Array.from([0, 1, 0, 1, 1, 0, 1, 0]),
     gender: Int32Array.from([1, 1, 0, 0, 1, 0, 0, 1]),
   };
-  const r = trainStep(model, tf.train.adam(1e-2), heads, { count, size: 32, x, labels }, 4, 1);
+  const r = await trainStep(model, tf.train.adam(1e-2), heads, { count, size: 32, x, labels }, 4, 1);
   assert.ok(r.finite);
   const after = bn.getWeights().map((t) => t.dataSync());
   const changed = (n: string) => {

@@ -81,7 +81,7 @@ async function oneStep(lambda: { smile: number; gender: number }, lr = 1e-3) {
   // Made with another rate: the step must use the one set, as the loop sets each epoch's.
   const optimizer = createOptimizer({ optimizer: { kind: "adam", lr: 0.5, ...ADAM } });
   setLearningRate(optimizer, lr);
-  const r = trainStep(model, optimizer, heads, batch(), 4, 1);
+  const r = await trainStep(model, optimizer, heads, batch(), 4, 1);
   assert.ok(r.finite);
   const after = read();
   model.dispose();

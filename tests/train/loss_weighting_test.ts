@@ -46,23 +46,26 @@ Deno.test("dwa: weights from two epochs of losses, as computed by hand (T = 2)",
   assert.deepEqual(dwaWeights([0.4, 0.2], [0.8, 0.4]), [1, 1]);
 });
 
-Deno.test("dwa weighter: weights follow the run's last two records and scale λ in the objective", () => {
+Deno.test("dwa weighter: weights follow the run's last two records and scale λ in the objective", async () => {
   const record = (epoch: number, h0: number, h1: number) =>
     ({ epoch, headLoss: { h0, h1 } }) as unknown as EpochRecord;
   const w = createLossWeighter("dwa", heads([1, 0.5]));
   // The first two epochs have no ratio: weights 1 (times λ).
   w.startEpoch([]);
-  assert.deepEqual(w.weights(), [1, 0.5]);
+  assert.deepEqual(await w.weights(), [1, 0.5]);
   w.startEpoch([record(1, 1, 1)]);
-  assert.deepEqual(w.weights(), [1, 0.5]);
+  assert.deepEqual(await w.weights(), [1, 0.5]);
   w.startEpoch([record(1, 1, 1), record(2, 0.5, 0.9)]);
-  assert.ok(close(w.weights()[0], 0.900332005375044) && close(w.weights()[1], 0.5 * 1.099667994624956));
+  assert.ok(
+    close((await w.weights())[0], 0.900332005375044) &&
+      close((await w.weights())[1], 0.5 * 1.099667994624956),
+  );
   const value = tf.tidy(() => w.objective!(tf.tensor1d([0.7, 1.2])).dataSync()[0]);
   assert.ok(close(value, 0.900332005375044 * 0.7 + 0.5 * 1.099667994624956 * 1.2, 1e-6), String(value));
   w.dispose();
 });
 
-Deno.test("uncertainty: the objective and its gradient wrt the log-variances, as computed by hand", () => {
+Deno.test("uncertainty: the objective and its gradient wrt the log-variances, as computed by hand", async () => {
   // L = Σ λ·exp(−s)·L_h + s/2 with λ = [1, 0.5], s = [0.3, −0.2], L = [0.7, 1.2]
   const w = createLossWeighter("uncertainty", heads([1, 0.5]), [0.3, -0.2]);
   const [s] = w.variables;
@@ -71,14 +74,16 @@ Deno.test("uncertainty: the objective and its gradient wrt the log-variances, as
   // ∂/∂s_h = −λ_h·exp(−s_h)·L_h + ½
   const g = grads[s.name].dataSync();
   assert.ok(close(g[0], -0.018572754477202524) && close(g[1], -0.23284165489610187), String(g));
-  assert.ok(close(w.weights()[0], Math.exp(-0.3)) && close(w.weights()[1], 0.5 * Math.exp(0.2)));
-  assert.deepEqual(w.logVariance(), [Math.fround(0.3), Math.fround(-0.2)]);
+  assert.ok(
+    close((await w.weights())[0], Math.exp(-0.3)) && close((await w.weights())[1], 0.5 * Math.exp(0.2)),
+  );
+  assert.deepEqual(await w.logVariance(), [Math.fround(0.3), Math.fround(-0.2)]);
   tf.dispose([value, ...Object.values(grads)]);
   w.dispose();
   // Fixed has no objective of its own (the step's Σ λ·L) and weights λ.
   const fixed = createLossWeighter("fixed", heads([1, 0.5]));
   assert.equal(fixed.objective, undefined);
-  assert.deepEqual(fixed.weights(), [1, 0.5]);
+  assert.deepEqual(await fixed.weights(), [1, 0.5]);
 });
 
 Deno.test("lossWeighting: from the graph's training section, overridden by --loss-weighting, checked", () => {

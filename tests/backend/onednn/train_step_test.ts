@@ -63,7 +63,7 @@ async function gradientsOf(
       count,
     )
       .total;
-  const { grads } = accumulateGradients((x, y) => tf.tidy(() => lossFn(x, y)), vars, [{ xs, ys }]);
+  const { grads } = await accumulateGradients((x, y) => tf.tidy(() => lossFn(x, y)), vars, [{ xs, ys }]);
   const out = [
     ...vars.map((v) => Float32Array.from(grads[v.name].dataSync())),
     ...model.weights.filter((w) => w.name.includes("moving")).map((w) =>
@@ -175,7 +175,7 @@ Deno.test({ name: "100 onednn training steps leak no tensors or native memory", 
   let before: number[] = [];
   for (let step = 0; step < 100; step++) {
     if (step === 2) before = snapshot(); // after the optimizer's slots and the primitives exist
-    losses.push(trainStep(model, optimizer, heads, b, 16, step).loss);
+    losses.push((await trainStep(model, optimizer, heads, b, 16, step)).loss);
   }
   assert.deepEqual(snapshot(), before, "tensors, data ids, primitives, native memories");
   assert(
