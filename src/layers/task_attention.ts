@@ -223,9 +223,8 @@ export class TaskAttention extends LayerBase {
    * out before exp (it cancels in Σ_j e·x / Σ_j e).
    */
   private sharpened(bounded: tf.Tensor3D): tf.Tensor3D {
-    const beta = tf.exp(this.logBeta!.read()).reshape([1, -1, 1]);
-    const z = tf.mul(bounded, beta);
-    return tf.exp(tf.sub(z, tf.max(z, 2, true)));
+    const beta = tf.exp(this.logBeta!.read()).reshape([1, -1, 1]) as tf.Tensor3D;
+    return expScaledShifted(bounded, beta);
   }
 
   /** score[b,i,j] before the tanh, shape [B, K', K]; rows i are modules (context unit c_i), columns j units of x. */
@@ -302,3 +301,29 @@ export function registerTaskAttention(): void {
 }
 
 registerTaskAttention();
+
+/**
+ * exp(β·t − max_j β·t) along the last axis (t [B, K', K], β [1, K', 1]), with the max held constant in
+ * the gradient. Exact for a caller that normalises each row (Σ_j e·x / Σ_j e does not change with the
+ * shift), and it spares the max's own gradient (a mask over the whole tensor) and the broadcast
+ * product's reduction over axes 0 and 2 at once: together a fifth of a small-graph step on onednn.
+ */
+const expScaledShifted = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  // tfjs types a custom gradient's arguments as one union list: the inputs, then the save function.
+  const [t, beta, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+  const y = tf.tidy(() => {
+    const z = tf.mul(t, beta);
+    return tf.exp(tf.sub(z, tf.max(z, -1, true)));
+  });
+  save([t, beta, y]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [tSaved, betaSaved, ySaved]: tf.Tensor[]) => {
+      const dz = tf.mul(dy, ySaved); // d exp(z − m) / dz with m constant
+      // dβ: the contiguous last axis first, then the batch, then the modules where β is shared.
+      const perModule = tf.sum(tf.sum(tf.mul(dz, tSaved), -1, true), 0, true);
+      const dBeta = betaSaved.shape[1] === 1 ? tf.sum(perModule, 1, true) : perModule;
+      return [tf.mul(dz, betaSaved), dBeta];
+    },
+  };
+}) as (t: tf.Tensor3D, beta: tf.Tensor3D) => tf.Tensor3D;
