@@ -7,8 +7,10 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { useBackend } from "../../src/backend/mod.ts";
 import { generateSynth } from "../../src/data/synth/generate.ts";
-import type { EpochRecord } from "../../src/run/mod.ts";
-import type { NewRunOptions } from "../../src/train/setup.ts";
+import { type EpochRecord, latestCheckpoint } from "../../src/run/mod.ts";
+import { runTraining } from "../../src/train/loop.ts";
+import { prepareResume } from "../../src/train/resume.ts";
+import { loadRunData, type NewRunOptions, prepareNewRun } from "../../src/train/setup.ts";
 import type { ProgressSink } from "../../src/util/progress.ts";
 import { tempDir } from "../temp.ts";
 
@@ -143,4 +145,27 @@ export async function trainedRunCopy(): Promise<string> {
   const dir = join(await tempRuns(), "tiny_tmtl", "copy");
   await copyDir(await trainedRun(), dir);
   return dir;
+}
+
+/**
+ * One run trained twice, for the exact-resume tests: `whole` left alone, and `killed` stopped after
+ * `stopAfterSteps` steps (as if killed; `stopped` is what that call returned, `checkpointAtStop` its
+ * newest checkpoint then) and finished by `resumed`. Each call to `options` must make a new run folder.
+ */
+export async function trainedWholeAndResumed(options: () => Promise<NewRunOptions>, stopAfterSteps: number) {
+  const cache = join(await tempRuns(), ".cache");
+  const quiet = () => ({ sink: memorySink(), curves: false });
+  const whole = await prepareNewRun(await options());
+  whole.lock.release(); // runTraining is called directly, not through executeRun
+  const data = await loadRunData(whole.config, cache);
+  await runTraining({ ...whole, ...data, ...quiet() });
+
+  const killed = await prepareNewRun(await options());
+  killed.lock.release();
+  const stopped = await runTraining({ ...killed, ...data, ...quiet(), stopAfterSteps });
+  const checkpointAtStop = await latestCheckpoint(killed.runDir);
+  const resumed = await prepareResume(killed.runDir);
+  resumed.lock.release();
+  await runTraining({ ...resumed, ...data, ...quiet() });
+  return { whole, killed, stopped, checkpointAtStop, resumed };
 }

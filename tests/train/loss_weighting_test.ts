@@ -9,19 +9,16 @@ import { join } from "node:path";
 import { compileSpec } from "../../src/compiler/mod.ts";
 import { type EpochRecord, latestCheckpoint, readMetrics, readRunConfig } from "../../src/run/mod.ts";
 import { readLoopState } from "../../src/train/checkpoint.ts";
-import { runTraining } from "../../src/train/loop.ts";
 import { createLossWeighter, dwaWeights, type LossWeighting } from "../../src/train/loss_weighting.ts";
 import { resolveProtocol } from "../../src/train/protocol.ts";
-import { prepareResume } from "../../src/train/resume.ts";
-import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
 import { overridesFromFlags, TRAIN_FLAGS } from "../../src/cli/train_flags.ts";
 import { parseFlags } from "../../src/util/flags.ts";
 import { UserError } from "../../src/util/errors.ts";
 import {
-  memorySink,
   stableRecord as stable,
   tempRuns,
   tinyAttentionRun,
+  trainedWholeAndResumed,
   wasmBackend,
   weightsOf,
 } from "./helpers.ts";
@@ -124,20 +121,8 @@ async function weightedRun(kind: LossWeighting) {
 for (const kind of ["uncertainty", "dwa"] as const) {
   Deno.test(`${kind}: trains, records its weights per epoch, and resumes bit for bit`, async () => {
     await wasmBackend();
-    const cache = join(await tempRuns(), ".cache");
-    const whole = await prepareNewRun(await weightedRun(kind));
-    whole.lock.release(); // runTraining is called directly
-    const data = await loadRunData(whole.config, cache);
-    await runTraining({ ...whole, ...data, sink: memorySink(), curves: false });
-
-    const killed = await prepareNewRun(await weightedRun(kind));
-
-    killed.lock.release(); // runTraining is called directly
-    await runTraining({ ...killed, ...data, sink: memorySink(), curves: false, stopAfterSteps: 8 });
-    const resumed = await prepareResume(killed.runDir);
-    resumed.lock.release(); // runTraining is called directly
+    const { whole, killed, resumed } = await trainedWholeAndResumed(() => weightedRun(kind), 8);
     assert.deepEqual([resumed.start!.epoch, resumed.start!.batch], [2, 2]);
-    await runTraining({ ...resumed, ...data, sink: memorySink(), curves: false });
 
     assert.equal((await readRunConfig(whole.runDir)).lossWeighting, kind);
     const a = await readMetrics(whole.runDir);

@@ -4,45 +4,26 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { latestCheckpoint, readMetrics, readWeights } from "../../src/run/mod.ts";
-import { runTraining } from "../../src/train/loop.ts";
-import { prepareResume } from "../../src/train/resume.ts";
-import { loadRunData, prepareNewRun } from "../../src/train/setup.ts";
+import { readMetrics, readWeights } from "../../src/run/mod.ts";
 import {
-  memorySink,
   stableRecord as stable,
   tempRuns,
   tinyAttentionRun,
+  trainedWholeAndResumed,
   wasmBackend,
   weightsOf,
 } from "./helpers.ts";
 
 Deno.test("a run stopped mid-epoch and resumed matches the uninterrupted run exactly", async () => {
   await wasmBackend();
-  const cache = join(await tempRuns(), ".cache");
-
-  const whole = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
-  whole.lock.release();
-  const data = await loadRunData(whole.config, cache);
-  await runTraining({ ...whole, ...data, sink: memorySink(), curves: false });
-
-  const killed = await prepareNewRun(await tinyAttentionRun(await tempRuns()));
-  killed.lock.release();
-  const stopped = await runTraining({
-    ...killed,
-    ...data,
-    sink: memorySink(),
-    curves: false,
-    stopAfterSteps: 8,
-  });
+  const { whole, killed, stopped, checkpointAtStop, resumed } = await trainedWholeAndResumed(
+    async () => tinyAttentionRun(await tempRuns()),
+    8,
+  );
   assert.equal(stopped.status, "stopped");
   // Steps 3 and 6 were checkpointed mid-epoch, step 4 at the end of epoch 1; step 7 and 8 are lost.
-  assert.match((await latestCheckpoint(killed.runDir))!, /step-00000006$/);
-
-  const resumed = await prepareResume(killed.runDir);
-  resumed.lock.release();
+  assert.match(checkpointAtStop!, /step-00000006$/);
   assert.deepEqual([resumed.start!.epoch, resumed.start!.batch, resumed.start!.step], [2, 2, 6]);
-  await runTraining({ ...resumed, ...data, sink: memorySink(), curves: false });
 
   const a = await readMetrics(whole.runDir);
   const b = await readMetrics(killed.runDir);

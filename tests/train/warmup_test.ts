@@ -14,6 +14,7 @@ import {
   stableRecord as stable,
   tempRuns,
   tinyAttentionRun,
+  trainedWholeAndResumed,
   wasmBackend,
   weightsOf,
 } from "./helpers.ts";
@@ -60,20 +61,8 @@ Deno.test("warm-up: only the new layers train during it, everything after it", a
 
 Deno.test("warm-up: a run stopped inside it resumes bit for bit", async () => {
   await wasmBackend();
-  const cache = join(await tempRuns(), ".cache");
-  const whole = await prepareNewRun(await warmupRun());
-  whole.lock.release(); // runTraining is called directly
-  const data = await loadRunData(whole.config, cache);
-  await runTraining({ ...whole, ...data, sink: memorySink(), curves: false });
-
-  const killed = await prepareNewRun(await warmupRun());
-
-  killed.lock.release(); // runTraining is called directly
-  await runTraining({ ...killed, ...data, sink: memorySink(), curves: false, stopAfterSteps: 4 });
-  const resumed = await prepareResume(killed.runDir);
-  resumed.lock.release(); // runTraining is called directly
+  const { whole, killed, resumed } = await trainedWholeAndResumed(warmupRun, 4);
   assert.deepEqual([resumed.start!.epoch, resumed.start!.batch], [1, 3], "resumes inside the warm-up");
-  await runTraining({ ...resumed, ...data, sink: memorySink(), curves: false });
 
   assert.deepEqual(
     (await readMetrics(killed.runDir)).map(stable),
