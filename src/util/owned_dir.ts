@@ -8,6 +8,7 @@
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "./atomic.ts";
 import { UserError } from "./errors.ts";
+import { statIfExists } from "./fs.ts";
 
 /** The marker file in a folder this project made. */
 export const OWNER_MARKER = ".mtl-graph";
@@ -22,18 +23,9 @@ export interface ClaimOptions {
   flag?: string;
 }
 
-async function stat(path: string): Promise<Deno.FileInfo | undefined> {
-  try {
-    return await Deno.stat(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
-}
-
 /** True when `dir` carries this project's marker. */
 export async function isOwnedDir(dir: string): Promise<boolean> {
-  return (await stat(join(dir, OWNER_MARKER)))?.isFile ?? false;
+  return (await statIfExists(join(dir, OWNER_MARKER)))?.isFile ?? false;
 }
 
 async function isEmptyDir(dir: string): Promise<boolean> {
@@ -55,7 +47,7 @@ export async function markOwned(dir: string, command: string): Promise<void> {
  * Marking also proves the folder writable before any long work starts.
  */
 export async function claimOutputDir(dir: string, o: ClaimOptions): Promise<void> {
-  const info = await stat(dir);
+  const info = await statIfExists(dir);
   const flag = o.flag ?? "--out";
   if (info && !info.isDirectory) throw new UserError(`${flag} ${dir}`, "exists and is not a folder");
   if (info && !(await isOwnedDir(dir)) && !(await isEmptyDir(dir)) && !o.force) {
@@ -76,11 +68,11 @@ export async function claimOutputFiles(paths: readonly string[], o: ClaimOptions
   const flag = o.flag ?? "--out";
   for (const path of paths) {
     const dir = dirname(path);
-    const info = await stat(path);
+    const info = await statIfExists(path);
     if (info?.isDirectory) {
       throw new UserError(`${flag} ${path}`, "is a folder; name a file path without extension");
     }
-    if (!(await stat(dir))) {
+    if (!(await statIfExists(dir))) {
       await markOwned(dir, o.command);
       continue;
     }
